@@ -43,6 +43,7 @@ export const Errors = {
   UpstreamFailed: def('EASEL_UPSTREAM_FAILED', 502, 'instance {instance} of service "{service}" failed: {reason}'),
   BadHttp: def('EASEL_BAD_HTTP', 400, 'malformed HTTP request: {reason}'),
   GatewayNotReady: def('EASEL_GATEWAY_NOT_READY', 503, 'the gateway has not received its routing table yet'),
+  UpgradeNotSupported: def('EASEL_UPGRADE_NOT_SUPPORTED', 501, 'the gateway does not proxy protocol upgrades (Upgrade: {protocol}) yet; call the service over plain HTTP/1.1'),
 
   // Instance host
   QueueFull: def('EASEL_QUEUE_FULL', 450, 'instance queue is full ({size} requests waiting)', 'raise metadata.rpc.max_queue_size or add instances'),
@@ -50,6 +51,7 @@ export const Errors = {
   ProcessorFailed: def('EASEL_PROCESSOR_FAILED', 500, 'the processor failed: {reason}'),
   ProcessorNotReady: def('EASEL_PROCESSOR_NOT_READY', 503, 'the processor is not ready: {reason}'),
   InstanceDraining: def('EASEL_INSTANCE_DRAINING', 503, 'the instance is shutting down'),
+  ProcessorHung: def('EASEL_PROCESSOR_HUNG', 500, 'the processor thread has answered no heartbeat for over {seconds} s'),
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorName = keyof typeof Errors;

@@ -2,6 +2,8 @@
 // Nothing here imports node: modules, so the browser console can use it too.
 export * from './spec.js';
 export * from './validate.js';
+export * from './defaults.js';
+export * from './resolve.js';
 export * from './errors.js';
 export * from './api.js';
 export * from './routes.js';

@@ -1,0 +1,14 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { availableProcessors } from './index.js';
+
+void describe('availableProcessors', () => {
+  void it('lists the built-ins this build implements', () => {
+    assert.deepEqual(availableProcessors(), ['echo']);
+  });
+
+  void it('returns a copy the caller may change', () => {
+    availableProcessors().push('xgboost');
+    assert.deepEqual(availableProcessors(), ['echo']);
+  });
+});
