@@ -2,7 +2,7 @@
 // `local` (this folder) runs each instance as a child process; `kubernetes` comes later.
 import type { LastState } from '../contract/api.js';
 import type { ServiceSpec } from '../contract/spec.js';
-import type { ResolvedSpec } from '../contract/validate.js';
+import type { ResolvedSpec } from '../contract/resolve.js';
 
 export interface LaunchRequest {
   /** Unique instance name, e.g. `echo-v1-x7k2p`; the same name is reused across restarts. */
