@@ -61,14 +61,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   try {
     const adminToken = loadOrCreateAdminToken(layout.adminToken);
     const store = new Store(db);
-    let reconciler: Reconciler | undefined;
     const publisher = new RoutePublisher({
       initialRevision: Number(store.getMeta('routes_revision') ?? '0'),
       onRevision: (revision) => store.setMeta('routes_revision', String(revision)),
-      onAck: () => reconciler?.wake(),
+      // Acks arrive only after start(), once `reconciler` below exists.
+      onAck: () => reconciler.wake(),
     });
     const runtime = opts.runtime ?? createLocalRuntime({ dir: layout.instances, logger: log.child({ component: 'runtime' }) });
-    reconciler = new Reconciler({ store, runtime, publisher, logger: log.child({ component: 'reconciler' }), policy: opts.policy });
+    const reconciler = new Reconciler({ store, runtime, publisher, logger: log.child({ component: 'reconciler' }), policy: opts.policy });
     const services = new Services({ store, reconciler, runtime, logger: log.child({ component: 'services' }), gatewayUrl: opts.gatewayUrl ?? (() => undefined) });
     const app = buildApi({ services, publisher, adminToken, logger: log.child({ component: 'api' }) });
 
@@ -82,7 +82,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     log.info({ url, home: layout.root }, 'control plane listening');
 
     let closing: Promise<void> | undefined;
-    const loop = reconciler;
     return {
       url,
       port,
@@ -94,7 +93,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       close(closeOpts) {
         closing ??= (async () => {
           await app.close();
-          await loop.close(closeOpts);
+          await reconciler.close(closeOpts);
           db.close();
           removeLock(layout.lock);
           log.info('control plane stopped');

@@ -39,8 +39,10 @@ function toEaselError(err: FastifyError): EaselError {
 }
 
 export function buildApi(opts: ApiOptions): FastifyInstance {
+  // Typed as fastify's logger so the instance keeps fastify's default generics.
+  const logger: FastifyBaseLogger = opts.logger;
   const app = Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+    loggerInstance: logger,
     // Errors are logged by the error handler; per-request lines would drown the CLI's polling.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_048_576,

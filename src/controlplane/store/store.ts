@@ -239,7 +239,7 @@ export class Store {
       const col = map[key];
       if (col === undefined || value === undefined) continue;
       cols.push(`${col} = ?`);
-      vals.push(typeof value === 'boolean' ? (value ? 1 : 0) : (value as string | number));
+      vals.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     }
     if (touch) {
       cols.push('update_time = ?');
