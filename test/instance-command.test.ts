@@ -135,12 +135,12 @@ void describe('easel instance (child process)', () => {
   });
 
   void it('exits 2 naming every problem of an invalid config', async () => {
-    const child = await runInstance('cli', {}, JSON.stringify({ service: 'svc', port: 'x', spec: { name: 'svc' } }));
+    const child = await runInstance('cli', {}, JSON.stringify({ service: 'svc', port: 'x', spec: { processor: 'echo' } }));
     assert.equal((await child.exited).code, 2);
     const err = child.stderr();
     assert.match(err, /^invalid instance config .*instance\.json: /);
     assert.match(err, /port: must be an integer from 0 to 65535/);
     assert.match(err, /instance: must be a non-empty string/);
-    assert.match(err, /spec\.processor: is required/);
+    assert.match(err, /spec\.name: is required/);
   });
 });

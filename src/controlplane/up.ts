@@ -84,8 +84,24 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const layout = homeLayout(home);
   const logFile = join(layout.logs, 'controlplane.log');
   const log = createLogger({ name: 'easel', file: logFile });
-  let gateway: GatewaySupervisor | undefined;
 
+  // Signals are handled from the first moment: one that arrives while easel is still starting
+  // stops it as soon as the start is complete, so nothing is left running.
+  let stopSignal: NodeJS.Signals | undefined;
+  let wake: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopSignal !== undefined) {
+      process.stderr.write('second signal: exiting now\n');
+      process.exit(130);
+    }
+    stopSignal = signal;
+    wake();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let gateway: GatewaySupervisor | undefined;
   const cp = await startControlPlane({ home, host: opts.host, port: opts.port, logger: log, gatewayUrl: () => gateway?.url });
   try {
     gateway = await startGatewaySupervisor({
@@ -100,7 +116,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     // Services are reported Running only once the gateway routes to them, so wait for the
     // gateway's watch before deploying anything.
     const deadline = Date.now() + 30_000;
-    while (cp.publisher.watcherCount === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (cp.publisher.watcherCount === 0 && Date.now() < deadline && stopSignal === undefined) await new Promise((r) => setTimeout(r, 20));
     await cp.publisher.waitForAck(cp.publisher.revision, 10_000);
   } catch (err) {
     await gateway?.close();
@@ -108,31 +124,19 @@ export async function runUp(opts: UpOptions): Promise<void> {
     throw err;
   }
   const gw = gateway;
-  const demo = opts.demo ? await deployDemo(cp, log) : [];
-  process.stdout.write(banner(cp, gw, logFile, demo));
+  if (stopSignal === undefined) {
+    const demo = opts.demo ? await deployDemo(cp, log) : [];
+    process.stdout.write(banner(cp, gw, logFile, demo));
+    await stopped;
+  }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        process.stderr.write('second signal: exiting now\n');
-        process.exit(130);
-      }
-      stopping = true;
-      process.stdout.write(`\n${signal}: stopping instances and the gateway (again to force)…\n`);
-      void (async () => {
-        try {
-          await gw.close();
-          await cp.close({ stopInstances: true });
-        } catch (err) {
-          log.error({ err }, 'shutdown failed');
-        }
-        log.flush();
-        resolve();
-      })();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  process.stdout.write(`\n${stopSignal ?? 'SIGTERM'}: stopping instances and the gateway (again to force)…\n`);
+  try {
+    await gw.close();
+    await cp.close({ stopInstances: true });
+  } catch (err) {
+    log.error({ err }, 'shutdown failed');
+  }
+  log.flush();
   process.stdout.write('easel stopped\n');
 }
