@@ -73,7 +73,7 @@ export class Reconciler {
   readonly #launching = new Map<string, Promise<void>>();
   /** Drains in progress, by instance. */
   readonly #draining = new Map<string, Promise<void>>();
-  readonly #everReady = new Set<string>();
+  readonly #everServed = new Set<string>();
   readonly #lastPhase = new Map<string, string>();
   readonly #resolved = new Map<string, ResolvedSpec>();
 
@@ -221,13 +221,15 @@ export class Reconciler {
       if (launching && (obs === undefined || obs.phase === 'exited')) phase = 'pending';
       else if (obs === undefined) phase = 'exited';
       else phase = obs.phase;
+      const serving = this.#serving(row, obs);
+      if (serving) this.#everServed.add(row.name);
       return {
         name: row.name,
         service: row.service,
         version: row.version,
         phase,
         draining: row.draining,
-        serving: this.#serving(row, obs),
+        serving,
         phaseSince: obs?.phaseSince ?? 0,
         consecutiveFailures: row.consecutiveFailures,
         restartCount: row.restartCount,
@@ -236,7 +238,7 @@ export class Reconciler {
         lastLogLines: row.lastLogLines,
         probeError: obs?.probeError ?? null,
         busy: launching,
-        everReady: this.#everReady.has(row.name) || row.restartCount > 0,
+        everServed: this.#everServed.has(row.name) || row.restartCount > 0,
       };
     });
   }
@@ -377,7 +379,7 @@ export class Reconciler {
         this.#log.error({ err, service, instance: name }, 'drain failed');
       } finally {
         this.#draining.delete(name);
-        this.#everReady.delete(name);
+        this.#everServed.delete(name);
         this.#lastPhase.delete(name);
         this.wake();
       }
@@ -395,7 +397,6 @@ export class Reconciler {
     if (prev === obs.phase) return;
     this.#lastPhase.set(name, obs.phase);
     if (obs.phase === 'ready') {
-      this.#everReady.add(name);
       this.#event(row.service, name, 'Normal', 'InstanceReady', `${name} is ready on port ${obs.port}`);
     } else if (obs.phase === 'unready') {
       this.#event(row.service, name, 'Warning', 'InstanceUnready', `${name} is not ready: ${obs.probeError ?? 'readiness probe failing'}`);
@@ -416,7 +417,7 @@ export class Reconciler {
       adopted = await this.#runtime.adopt(req, { instance: row.name, pid: row.pid, port: row.port, startTicks: row.startTicks, startTime: row.startTime ?? '' });
     }
     if (adopted) {
-      this.#everReady.add(row.name);
+      this.#everServed.add(row.name);
       this.#event(row.service, row.name, 'Normal', 'InstanceAdopted', `${row.name} (pid ${row.pid ?? '?'}) re-adopted after a control-plane restart`);
       if (row.draining) this.#drain(row.service, row.name, row.drainReason ?? 'draining before the restart');
       return;

@@ -35,7 +35,7 @@ function inst(over: Partial<ObservedInstance> = {}): ObservedInstance {
     lastLogLines: [],
     probeError: null,
     busy: false,
-    everReady: true,
+    everServed: true,
     ...over,
   };
 }
@@ -68,10 +68,10 @@ function simulate(d: DesiredService, start: ObservedInstance[], steps = 30): { w
   let minServing = Infinity;
   let maxProcesses = 0;
   for (let step = 0; step < steps; step++) {
-    world = world.filter((o) => !o.draining).map((o) => (o.phase === 'pending' ? { ...o, phase: 'ready', serving: true, everReady: true } : o));
+    world = world.filter((o) => !o.draining).map((o) => (o.phase === 'pending' ? { ...o, phase: 'ready', serving: true, everServed: true } : o));
     const { actions } = plan([d], world, step * 1000);
     for (const a of actions) {
-      if (a.type === 'create') world.push(inst({ version: a.version, phase: 'pending', serving: false, everReady: false, phaseSince: step * 1000 }));
+      if (a.type === 'create') world.push(inst({ version: a.version, phase: 'pending', serving: false, everServed: false, phaseSince: step * 1000 }));
       if (a.type === 'drain') world = world.map((o) => (o.name === a.instance ? { ...o, draining: true, serving: false } : o));
       if (a.type === 'status') d = { ...d, status: a.status, reason: a.reason };
     }
@@ -137,7 +137,7 @@ test('a crash loop marks the service Failed with the exit and the last output', 
 
 test('a failing rollout keeps the old version serving', () => {
   const old = inst({ version: 1 });
-  const broken = inst({ version: 2, phase: 'exited', serving: false, exitedAt: 0, consecutiveFailures: 3, everReady: false });
+  const broken = inst({ version: 2, phase: 'exited', serving: false, exitedAt: 0, consecutiveFailures: 3, everServed: false });
   const { actions } = plan([desired({ version: 2, replicas: 1, status: 'Updating', everRunning: true })], [old, broken], 500);
   assert.equal(of(actions, 'drain').length, 0);
   assert.match(of(actions, 'status')[0]?.reason ?? '', /version 1 keeps serving/);
@@ -145,7 +145,7 @@ test('a failing rollout keeps the old version serving', () => {
 
 test('scaling down removes instances that serve nobody first', () => {
   const a = inst();
-  const b = inst({ phase: 'starting', serving: false, everReady: false });
+  const b = inst({ phase: 'starting', serving: false, everServed: false });
   const c = inst();
   const { actions } = plan([desired({ replicas: 2, status: 'Running', everRunning: true })], [a, b, c], 0);
   assert.deepEqual(of(actions, 'drain').map((x) => x.instance), [b.name]);
@@ -190,5 +190,10 @@ test('an established instance that stops serving leaves the service Running, deg
 test('scaling up reports Scaling until the new instances serve', () => {
   const { actions } = plan([desired({ replicas: 3, status: 'Running', everRunning: true })], [inst(), inst()], 0);
   assert.equal(of(actions, 'create').length, 1);
+  assert.equal(of(actions, 'status')[0]?.status, 'Scaling');
+});
+
+test('a new instance that is ready but not yet routed by the gateways keeps the service Scaling', () => {
+  const { actions } = plan([desired({ replicas: 2, status: 'Scaling', everRunning: true })], [inst(), inst({ phase: 'ready', serving: false, everServed: false })], 0);
   assert.equal(of(actions, 'status')[0]?.status, 'Scaling');
 });

@@ -56,8 +56,8 @@ export interface ObservedInstance {
   probeError: string | null;
   /** An action on this instance (launch, restart) is still in progress. */
   busy: boolean;
-  /** It has been ready at least once (in any of its runs). */
-  everReady: boolean;
+  /** It has served traffic at least once (in any of its runs). */
+  everServed: boolean;
 }
 
 export type Action =

@@ -51,7 +51,7 @@ export function serviceStatus(d: DesiredService, mine: readonly ObservedInstance
   const detail = waitingReason(waiting);
   // New instances that never served mean a scale change is under way; established ones that
   // stopped serving (a crash, a failing probe) leave the service Running, degraded.
-  const scaling = current.length !== d.replicas || waiting.some((o) => !o.everReady);
+  const scaling = current.length !== d.replicas || waiting.some((o) => !o.everServed);
   if (scaling) return { status: 'Scaling', reason: `scaling to ${d.replicas}: ${serving} ready${detail === '' ? '' : `; ${detail}`}` };
   return { status: 'Running', reason: `degraded: ${serving}/${d.replicas} ready; ${detail}` };
 }
