@@ -3,7 +3,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { EventDescription, InstanceDescription } from '../src/contract/api.js';
 import { PACKAGE_ROOT } from '../src/shared/paths.js';
 import { cleanup, startEasel, type EaselProcess } from './helpers/easel-process.js';
 import { waitFor } from './helpers/http.js';
@@ -20,33 +19,25 @@ after(async () => {
   await cleanup(easel);
 });
 
-async function instances(name: string): Promise<InstanceDescription[]> {
-  return (await easel.api('GET', `/api/v2/services/${name}/instances`)).json<InstanceDescription[]>();
-}
-
-async function events(name: string): Promise<EventDescription[]> {
-  return (await easel.api('GET', `/api/v2/services/${name}/events?limit=1000`)).json<EventDescription[]>();
-}
-
 test('an instance killed with SIGKILL under load is replaced; only requests in flight on it fail', async () => {
   const d = await easel.deploy({ name: 'steady', processor: 'echo', metadata: { instance: 2 } });
-  const [victim] = await instances('steady');
+  const [victim] = await easel.instances('steady');
   assert.ok(victim);
   const concurrency = 4;
   const load = runLoad({ url: `${easel.gatewayUrl}/api/predict/steady`, token: d.AccessToken, concurrency });
   await waitFor('some traffic', () => (load.ok > 200 ? true : undefined));
   process.kill(victim.Pid, 'SIGKILL');
   await waitFor('the killed instance restarted and ready', async () => {
-    const v = (await instances('steady')).find((i) => i.InstanceName === victim.InstanceName);
+    const v = (await easel.instances('steady')).find((i) => i.InstanceName === victim.InstanceName);
     return v !== undefined && v.RestartCount >= 1 && v.Ready ? v : undefined;
   });
   const okAtRecovery = load.ok;
   await waitFor('traffic after recovery', () => (load.ok > okAtRecovery + 200 ? true : undefined));
   const result = await load.stop();
   assert.ok(result.failed <= concurrency, `at most the ${concurrency} requests in flight may fail, ${result.failed} did: ${result.errors.slice(0, 5).join('; ')}`);
-  const after = (await instances('steady')).find((i) => i.InstanceName === victim.InstanceName);
+  const after = (await easel.instances('steady')).find((i) => i.InstanceName === victim.InstanceName);
   assert.equal(after?.LastState?.Signal, 'SIGKILL');
-  assert.ok((await events('steady')).some((e) => e.Reason === 'InstanceCrashed' && e.InstanceName === victim.InstanceName));
+  assert.ok((await easel.events('steady')).some((e) => e.Reason === 'InstanceCrashed' && e.InstanceName === victim.InstanceName));
 });
 
 test('a crash loop marks the service Failed with the exit code and the last log lines', async () => {
@@ -58,10 +49,10 @@ test('a crash loop marks the service Failed with the exit code and the last log 
   const d = await easel.waitStatus('crashy', 'Failed', 60_000);
   assert.match(d.Reason, /exited with code 3/);
   assert.match(d.Reason, /fatal: model file is corrupt/);
-  const [inst] = await instances('crashy');
+  const [inst] = await easel.instances('crashy');
   assert.equal(inst?.LastState?.ExitCode, 3);
   assert.ok((inst?.RestartCount ?? 0) >= 2);
-  assert.ok((await events('crashy')).some((e) => e.Reason === 'ServiceFailed'));
+  assert.ok((await easel.events('crashy')).some((e) => e.Reason === 'ServiceFailed'));
   await easel.api('DELETE', '/api/v2/services/crashy');
 });
 
@@ -73,7 +64,7 @@ test('a processor that throws gets 500 with its message, and the instance keeps 
   assert.match(r.json<{ message: string }>().message, /scoring exploded/);
   const again = await easel.predict('thrower', 'x', { token: d.AccessToken });
   assert.equal(again.status, 500);
-  assert.equal((await instances('thrower'))[0]?.RestartCount, 0);
+  assert.equal((await easel.instances('thrower'))[0]?.RestartCount, 0);
 });
 
 test('a processor that hangs gets 408 at rpc.keepalive and the instance recovers', async () => {
@@ -96,11 +87,11 @@ test('a processor that leaks memory past metadata.memory is OOMKilled and its in
     if (res.status !== 200) break;
   }
   const inst = await waitFor('an OOMKilled instance restarted', async () => {
-    const [i] = await instances('leaker');
+    const [i] = await easel.instances('leaker');
     return i?.LastState?.Reason === 'OOMKilled' && i.RestartCount >= 1 ? i : undefined;
   });
   assert.match(inst.LastState?.Message ?? '', /metadata\.memory/);
-  assert.ok((await events('leaker')).some((e) => e.Reason === 'InstanceOOMKilled'));
+  assert.ok((await easel.events('leaker')).some((e) => e.Reason === 'InstanceOOMKilled'));
   await waitFor('the replacement serving', async () => ((await easel.describe('leaker')).RunningInstance === 1 ? true : undefined));
   const fresh = await easel.predict('leaker', 'x', { token: d.AccessToken });
   assert.equal(fresh.status, 200);

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { EventDescription, InstanceDescription, ServiceDescription, VersionDescription } from '../src/contract/api.js';
+import type { EventDescription, ServiceDescription, VersionDescription } from '../src/contract/api.js';
 import { PACKAGE_ROOT } from '../src/shared/paths.js';
 import { cleanup, startEasel, type EaselProcess } from './helpers/easel-process.js';
 import { call, waitFor } from './helpers/http.js';
@@ -18,10 +18,6 @@ before(async () => {
 after(async () => {
   await cleanup(easel);
 });
-
-async function instances(name: string): Promise<InstanceDescription[]> {
-  return (await easel.api('GET', `/api/v2/services/${name}/instances`)).json<InstanceDescription[]>();
-}
 
 test('an echo service is created, becomes Running and answers through the gateway', async () => {
   const d = await easel.deploy({ name: 'echo', processor: 'echo' });
@@ -42,13 +38,13 @@ test('a change of metadata.instance alone scales in place without a new version'
   assert.equal(d.CurrentVersion, 1);
   assert.equal(d.LatestVersion, 1);
   assert.equal(d.RunningInstance, 3);
-  assert.equal((await instances('echo')).length, 3);
+  assert.equal((await easel.instances('echo')).length, 3);
   const events = (await easel.api('GET', '/api/v2/services/echo/events')).json<EventDescription[]>();
   assert.ok(events.some((e) => e.Reason === 'ServiceScaled' && /from 1 to 3/.test(e.Message)));
 });
 
 test('any other change makes a new version whose instances replace the old ones', async () => {
-  const before = new Set((await instances('echo')).map((i) => i.InstanceName));
+  const before = new Set((await easel.instances('echo')).map((i) => i.InstanceName));
   const r = await easel.api('PUT', '/api/v2/services/echo', { metadata: { rpc: { keepalive: 7000 } } });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json<ServiceDescription>().LatestVersion, 2);
@@ -57,7 +53,7 @@ test('any other change makes a new version whose instances replace the old ones'
   assert.equal(d.ServiceConfig.metadata?.rpc?.keepalive, 7000);
   assert.equal(d.ServiceConfig.metadata?.instance, 3, 'the scale survives the new version');
   const now = await waitFor('old instances gone', async () => {
-    const list = await instances('echo');
+    const list = await easel.instances('echo');
     return list.length === 3 && list.every((i) => i.Version === 2) ? list : undefined;
   });
   assert.ok(now.every((i) => !before.has(i.InstanceName)));
@@ -75,7 +71,7 @@ test('versions are listed and a switch rolls back to an earlier one', async () =
   assert.equal(r.status, 200, r.text);
   await waitFor('every instance on version 1', async () => {
     const d = await easel.describe('echo');
-    const list = await instances('echo');
+    const list = await easel.instances('echo');
     return d.Status === 'Running' && d.CurrentVersion === 1 && list.every((i) => i.Version === 1) ? true : undefined;
   });
 });
@@ -83,7 +79,7 @@ test('versions are listed and a switch rolls back to an earlier one', async () =
 test('a stopped service answers 503 naming why, and starts again', async () => {
   const d = (await easel.api('PUT', '/api/v2/services/echo/stop')).json<ServiceDescription>();
   await easel.waitStatus('echo', 'Stopped');
-  assert.equal((await instances('echo')).length, 0);
+  assert.equal((await easel.instances('echo')).length, 0);
   const r = await easel.predict('echo', 'x', { token: d.AccessToken });
   assert.equal(r.status, 503);
   assert.equal(r.json<{ code: string }>().code, 'EASEL_SERVICE_STOPPED');
@@ -93,12 +89,12 @@ test('a stopped service answers 503 naming why, and starts again', async () => {
 });
 
 test('deleting one instance restarts it: a new one takes its place', async () => {
-  const [first] = await instances('echo');
+  const [first] = await easel.instances('echo');
   assert.ok(first);
   const r = await easel.api('DELETE', `/api/v2/services/echo/instances/${first.InstanceName}`);
   assert.equal(r.status, 200, r.text);
   await waitFor('a replacement', async () => {
-    const list = await instances('echo');
+    const list = await easel.instances('echo');
     return list.length === 3 && !list.some((i) => i.InstanceName === first.InstanceName) && list.every((i) => i.Ready) ? true : undefined;
   });
   const missing = await easel.api('DELETE', '/api/v2/services/echo/instances/echo-v1-nope');
@@ -106,7 +102,7 @@ test('deleting one instance restarts it: a new one takes its place', async () =>
 });
 
 test('logs of an instance and of the whole service are served, tail included', async () => {
-  const [one] = await instances('echo');
+  const [one] = await easel.instances('echo');
   assert.ok(one);
   const own = await easel.api('GET', `/api/v2/services/echo/logs?instance=${one.InstanceName}&tail=5`);
   assert.equal(own.status, 200);

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceDescription } from '../../src/contract/api.js';
+import type { EventDescription, InstanceDescription, ServiceDescription } from '../../src/contract/api.js';
 import { EASEL_BIN } from '../../src/shared/paths.js';
 import { call, waitFor, type Reply } from './http.js';
 import { TAG_VAR, killTagged, newTag } from './cleanup.js';
@@ -51,6 +51,14 @@ export class EaselProcess {
     const r = await this.api('GET', `/api/v2/services/${name}`);
     if (r.status !== 200) throw new Error(`describe ${name}: ${r.status} ${r.text}`);
     return r.json<ServiceDescription>();
+  }
+
+  async instances(name: string): Promise<InstanceDescription[]> {
+    return (await this.api('GET', `/api/v2/services/${name}/instances`)).json<InstanceDescription[]>();
+  }
+
+  async events(name: string): Promise<EventDescription[]> {
+    return (await this.api('GET', `/api/v2/services/${name}/events?limit=1000`)).json<EventDescription[]>();
   }
 
   /** Creates a service and waits until it is Running; throws with its Reason if it fails. */

@@ -1,19 +1,12 @@
 // The messages between the instance's main thread and its processor thread.
-import type { RequestInfo } from '../types.js';
+import type { ProcessorContext, RequestInfo } from '../types.js';
 
 /** Passed as workerData: everything the thread needs to load and initialize the processor. */
 export interface WorkerSetup {
   /** Absolute path of the module file (see resolve-module.ts). */
   modulePath: string;
-  context: {
-    service: string;
-    instance: string;
-    version: number;
-    dir: string;
-    modelPath: string | undefined;
-    modelEntry: string | undefined;
-    config: unknown;
-  };
+  /** The processor's context without its logger, which the thread builds for itself. */
+  context: Omit<ProcessorContext, 'logger'>;
 }
 
 export type ToWorker =
