@@ -3,11 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventType, InstanceStatus, LastState } from '../../contract/api.js';
-import type { RouteInstance, ServiceRoute } from '../../contract/routes.js';
 import { resolveSpec, type ResolvedSpec } from '../../contract/validate.js';
 import type { LaunchRequest, Observation, Runtime } from '../../runtime/types.js';
+import { buildRoutes } from '../routes/build.js';
 import type { RoutePublisher } from '../routes/publisher.js';
 import type { InstanceRow, ServiceRow, Store } from '../store/store.js';
+import { exitEvent, instanceStatus } from './instance-status.js';
 import { DEFAULT_POLICY, plan, type Action, type DesiredService, type ObservedInstance, type ReconcilePolicy } from './plan.js';
 
 export type ReconcilerState = 'starting' | 'running' | 'draining' | 'stopped';
@@ -33,7 +34,7 @@ export interface InstanceView {
   serving: boolean;
 }
 
-const HOST = '127.0.0.1';
+const DRAIN_RETRY_MS = 5000;
 
 function instanceName(service: string, version: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -41,21 +42,6 @@ function instanceName(service: string, version: number): string {
   let suffix = '';
   for (const b of bytes) suffix += alphabet[b % alphabet.length] ?? 'x';
   return `${service}-v${version}-${suffix}`;
-}
-
-function exitEvent(state: LastState): { reason: string; type: EventType } {
-  switch (state.Reason) {
-    case 'OOMKilled':
-      return { reason: 'InstanceOOMKilled', type: 'Warning' };
-    case 'LivenessProbeFailed':
-      return { reason: 'InstanceLivenessFailed', type: 'Warning' };
-    case 'Completed':
-      return { reason: 'InstanceCompleted', type: 'Warning' };
-    case 'Lost':
-      return { reason: 'InstanceLost', type: 'Warning' };
-    default:
-      return { reason: 'InstanceCrashed', type: 'Warning' };
-  }
 }
 
 export class Reconciler {
@@ -171,7 +157,7 @@ export class Reconciler {
     const observed = new Map(this.#runtime.observe().map((o) => [o.instance, o]));
     return this.#store.listInstances(service).map((row) => {
       const observation = observed.get(row.name);
-      return { row, observation, status: this.#statusOf(row, observation), serving: this.#serving(row, observation) };
+      return { row, observation, status: instanceStatus(row, observation, this.#launching.has(row.name)), serving: this.#serving(row, observation) };
     });
   }
 
@@ -247,46 +233,10 @@ export class Reconciler {
     return !row.draining && obs?.phase === 'ready' && this.#publisher.isServing(row.name);
   }
 
-  #statusOf(row: InstanceRow, obs: Observation | undefined): InstanceStatus {
-    if (row.draining || obs?.phase === 'stopping') return 'Terminating';
-    if (this.#launching.has(row.name) && (obs === undefined || obs.phase === 'exited')) return 'Pending';
-    switch (obs?.phase) {
-      case 'starting':
-        return 'Starting';
-      case 'ready':
-        return 'Running';
-      case 'unready':
-        return 'Unready';
-      default:
-        return 'CrashLoopBackOff';
-    }
-  }
-
   /** Recomputes the routing table from what is ready and not draining; publishes on change. */
   publishRoutes(): number {
     const observations = new Map(this.#runtime.observe().map((o) => [o.instance, o]));
-    const byService = new Map<string, RouteInstance[]>();
-    for (const row of this.#store.listInstances()) {
-      const obs = observations.get(row.name);
-      if (row.draining || obs?.phase !== 'ready') continue;
-      const list = byService.get(row.service) ?? [];
-      list.push({ name: row.name, host: HOST, port: obs.port, version: row.version });
-      byService.set(row.service, list);
-    }
-    const routes: ServiceRoute[] = [];
-    for (const s of this.#store.listServices()) {
-      if (s.desiredState === 'deleted') continue;
-      const r = this.resolved(s.name, s.currentVersion);
-      routes.push({
-        service: s.name,
-        state: s.desiredState === 'running' ? 'running' : 'stopped',
-        token: s.token,
-        keepaliveMs: r?.keepaliveMs ?? 5000,
-        rateLimit: r?.gatewayRateLimit ?? null,
-        concurrencyLimit: r?.gatewayConcurrencyLimit ?? null,
-        instances: (byService.get(s.name) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
-      });
-    }
+    const routes = buildRoutes(this.#store.listServices(), this.#store.listInstances(), observations, (service, version) => this.resolved(service, version));
     return this.#publisher.update(routes);
   }
 
@@ -358,11 +308,17 @@ export class Reconciler {
     this.#launching.set(name, work);
   }
 
-  #drain(service: string, name: string, reason: string): void {
+  /** Stops routing to an instance, waits for the gateways to confirm, stops it, forgets it. */
+  #drain(service: string, name: string, reason: string, retry = false): void {
     if (this.#draining.has(name)) return;
-    this.#store.markDraining(name, reason);
-    this.#event(service, name, 'Normal', 'InstanceDraining', `draining ${name}: ${reason}`);
+    if (retry) {
+      if (this.#state !== 'running' || this.#store.getInstance(name) === undefined) return;
+    } else {
+      this.#store.markDraining(name, reason);
+      this.#event(service, name, 'Normal', 'InstanceDraining', `draining ${name}: ${reason}`);
+    }
     const revision = this.publishRoutes();
+    let failed = false;
     const work = (async () => {
       try {
         await this.#launching.get(name);
@@ -376,11 +332,13 @@ export class Reconciler {
         this.#store.deleteInstance(name);
         this.#event(service, name, 'Normal', 'InstanceStopped', `${name} stopped`);
       } catch (err) {
-        this.#log.error({ err, service, instance: name }, 'drain failed');
+        failed = true;
+        this.#log.error({ err, service, instance: name }, 'drain failed; trying again in 5 s');
       } finally {
         this.#draining.delete(name);
         this.#everServed.delete(name);
         this.#lastPhase.delete(name);
+        if (failed) setTimeout(() => this.#drain(service, name, reason, true), DRAIN_RETRY_MS).unref();
         this.wake();
       }
     })();
