@@ -1,6 +1,6 @@
 // One request on its way through the instance: reading → queued → running → done.
 import type { ServerResponse } from 'node:http';
-import type { ProcessorJob, ProcessorOutcome } from '../processors/runner.js';
+import type { ProcessorJob, ProcessorOutcome } from '../processors/index.js';
 import type { RequestInfo } from '../processors/types.js';
 import type { QueueLinks } from './admission.js';
 
