@@ -1,17 +1,26 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WATCH_ROUTES_PATH, type RoutingTable, type WatchClientMessage } from '../src/contract/routes.js';
+import { startControlPlane } from '../src/controlplane/index.js';
 import { watchRoutes } from '../src/gateway/index.js';
+import { silentLogger } from '../src/shared/logger.js';
 import { watchUrl } from '../src/gateway/watch.js';
-import { json, post, rawRequest, route, startGateway, startUpstream, table, until } from './gateway-support.js';
+import { post, rawRequest, route, startGateway, startUpstream, table, until } from './gateway-support.js';
 
 const TOKEN = 'admin-token-for-tests';
 
-/** A tiny control plane: the watch endpoint only, on a port that survives restarts. */
-class FakeControlPlane {
+/**
+ * A WebSocket peer scripted to misbehave in ways the real control plane never does (malformed
+ * frames, refused handshakes, silence), to prove the watch client survives them. The normal
+ * path runs against the real control plane below.
+ */
+class ScriptedWatchPeer {
   server: Server | null = null;
   wss: WebSocketServer | null = null;
   port = 0;
@@ -84,45 +93,48 @@ void describe('watchRoutes', () => {
     for (const c of cleanups.reverse()) await c();
   });
 
-  void it('applies tables from the stream, acknowledges each, and keeps the last one while disconnected', async () => {
-    const up = await startUpstream();
+  void it('applies the control plane tables, acknowledges them, and keeps the last one while it is down', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'easel-watch-'));
     const gw = await startGateway();
-    const cp = new FakeControlPlane();
-    cp.current = table(1, route('svc', [up.instance()]));
-    await cp.start();
-    const watch = watchRoutes(gw.gateway, { url: cp.url, token: TOKEN });
+    let cp = await startControlPlane({ home, port: 0, logger: silentLogger() });
+    const port = cp.port;
+    const watch = watchRoutes(gw.gateway, { url: cp.url, token: cp.adminToken });
     cleanups.push(async () => {
       await watch.close();
-      await cp.stop();
+      await cp.close({ stopInstances: true });
       await gw.close();
-      await up.close();
+      rmSync(home, { recursive: true, force: true });
     });
+    const serving = async (name: string): Promise<void> => {
+      await until(() => cp.services.describe(name).RunningInstance === 1, `${name} served through the gateway`, 20_000);
+    };
+    const call = async (name: string, token: string): Promise<number> =>
+      (await rawRequest(gw.port, post(`/api/predict/${name}`, '{}', { authorization: token }))).status;
 
-    await until(() => gw.gateway.revision === 1 && cp.acks.includes(1), 'table 1 applied and acked');
-    assert.deepEqual(cp.authHeaders, [`Bearer ${TOKEN}`]);
-    assert.equal(json(await rawRequest(gw.port, post('/api/predict/svc/a', '{}'))).url, '/a');
+    const svc = cp.services.create({ name: 'svc', processor: 'echo' });
+    await serving('svc');
+    assert.equal(gw.gateway.revision, cp.publisher.revision, 'the gateway applied the latest table');
+    assert.equal(cp.publisher.ackedRevision(), cp.publisher.revision, 'and acknowledged it');
+    assert.equal(await call('svc', svc.AccessToken), 200);
 
-    cp.publish(table(2, route('svc', [up.instance()]), route('other', [up.instance()])));
-    await until(() => gw.gateway.revision === 2 && cp.acks.includes(2), 'table 2 applied and acked');
-    assert.equal((await rawRequest(gw.port, post('/api/predict/other', '{}'))).status, 200);
+    // Control plane gone (its instances keep running): the gateway keeps serving its last table.
+    const revisionBefore = gw.gateway.revision;
+    await cp.close({ stopInstances: false });
+    assert.equal(await call('svc', svc.AccessToken), 200);
+    assert.equal(gw.gateway.revision, revisionBefore);
 
-    // Control plane gone: the gateway keeps serving table 2.
-    const port = cp.port;
-    await cp.stop();
-    assert.equal((await rawRequest(gw.port, post('/api/predict/other', '{}'))).status, 200);
-    assert.equal(gw.gateway.revision, 2);
-
-    // Back on the same port with news: the watcher reconnects by itself.
-    cp.current = table(3, route('svc', [up.instance()]));
-    await cp.start(port);
-    await until(() => gw.gateway.revision === 3 && cp.acks.includes(3), 'table 3 after reconnecting', 10_000);
-    assert.equal((await rawRequest(gw.port, post('/api/predict/other', '{}'))).status, 404);
+    // Back on the same port: the watcher reconnects by itself and learns what changed.
+    cp = await startControlPlane({ home, port, logger: silentLogger() });
+    const other = cp.services.create({ name: 'other', processor: 'echo' });
+    await serving('other');
+    assert.equal(await call('other', other.AccessToken), 200);
+    assert.equal(await call('svc', svc.AccessToken), 200, 'the adopted instance is still routed');
   });
 
   void it('ignores malformed messages and keeps the table in force', async () => {
     const up = await startUpstream();
     const gw = await startGateway();
-    const cp = new FakeControlPlane();
+    const cp = new ScriptedWatchPeer();
     cp.current = table(7, route('svc', [up.instance()]));
     await cp.start();
     const watch = watchRoutes(gw.gateway, { url: cp.url, token: TOKEN });
@@ -142,7 +154,7 @@ void describe('watchRoutes', () => {
 
   void it('keeps retrying with back-off while the control plane refuses it, until closed', async () => {
     const gw = await startGateway();
-    const cp = new FakeControlPlane();
+    const cp = new ScriptedWatchPeer();
     await cp.start();
     const watch = watchRoutes(gw.gateway, { url: cp.url, token: 'wrong' });
     cleanups.push(async () => {
@@ -161,7 +173,7 @@ void describe('watchRoutes', () => {
 
   void it('redials a stream that stops answering pings', async () => {
     const gw = await startGateway();
-    const cp = new FakeControlPlane();
+    const cp = new ScriptedWatchPeer();
     cp.autoPong = false;
     cp.current = table(1, route('svc', []));
     await cp.start();

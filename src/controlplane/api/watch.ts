@@ -63,7 +63,9 @@ export function attachWatch(app: FastifyInstance, publisher: RoutePublisher, adm
   }, PING_INTERVAL_MS);
   pinger.unref();
 
-  app.addHook('onClose', async () => {
+  // Upgraded sockets are no longer the HTTP server's to close, and the server does not finish
+  // closing while they are open: they are cut before it closes (preClose), not after.
+  app.addHook('preClose', async () => {
     clearInterval(pinger);
     for (const ws of wss.clients) ws.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
