@@ -16,6 +16,11 @@ export function fixture(name: string): string {
   return join(FIXTURES, name);
 }
 
+/** A custom processor from test/fixtures/processors, for `processor_path`. */
+export function processorFixture(name: string): string {
+  return join(PACKAGE_ROOT, 'test', 'fixtures', 'processors', name);
+}
+
 /** A node command line for a fixture, for `containers[0].command`. */
 export function nodeFixture(name: string): string[] {
   return [process.execPath, fixture(name)];
@@ -87,17 +92,17 @@ export function waitForPhase(rt: Runtime, instance: string, phase: Observation['
 }
 
 /** One request on a fresh connection (no keep-alive socket outlives it). */
-export function httpRequest(port: number, path: string, method = 'GET'): Promise<{ status: number; body: string }> {
+export function httpRequest(port: number, path: string, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
-      let body = '';
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

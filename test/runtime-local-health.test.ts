@@ -4,7 +4,7 @@ import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Runtime } from '../src/runtime/index.js';
-import { containerSpec, fixture, groupAlive, httpRequest, launchRequest, nodeFixture, observed, RuntimeHarness, waitFor, waitForPhase } from './runtime-local-harness.js';
+import { containerSpec, fixture, groupAlive, httpRequest, launchRequest, nodeFixture, observed, processorFixture, RuntimeHarness, waitFor, waitForPhase } from './runtime-local-harness.js';
 
 let h: RuntimeHarness;
 let rt: Runtime;
@@ -60,27 +60,34 @@ void test('a container whose health check keeps failing after ready is killed: L
 });
 
 void test('a processor service whose /__easel/live fails is killed: LivenessProbeFailed', async () => {
-  const hostRt = h.runtime({ instanceHostCommand: nodeFixture('fake-instance-host.mjs') });
-  const req = launchRequest({ name: 'hung', processor: 'echo', health_check: { type: 'tcp', period_seconds: 0.1, failure_threshold: 2 }, metadata: { termination_grace_period: 1 } });
-  const record = await hostRt.launch(req);
-  await waitForPhase(hostRt, req.instance, 'ready');
-  await httpRequest(record.port, '/__test/break-liveness', 'POST');
-  const o = await waitForPhase(hostRt, req.instance, 'exited');
+  // The real instance host: a processor thread stuck in a loop stops answering its heartbeat,
+  // and after 10 s the host's liveness endpoint says so. The long keepalive keeps the host from
+  // recycling the thread first.
+  const req = launchRequest({
+    name: 'hung',
+    processor_path: processorFixture('hangs-sync.mjs'),
+    health_check: { type: 'tcp', period_seconds: 0.2, failure_threshold: 2 },
+    metadata: { termination_grace_period: 1, rpc: { keepalive: 120_000 } },
+  });
+  const record = await rt.launch(req);
+  await waitForPhase(rt, req.instance, 'ready');
+  const hang = httpRequest(record.port, '/', 'POST', 'hang').catch((err: unknown) => ({ status: 0, body: String(err) }));
+  const o = await waitForPhase(rt, req.instance, 'exited', 30_000);
   assert.equal(o.lastState?.Reason, 'LivenessProbeFailed');
   assert.equal(o.lastState?.Message, 'liveness probe failed 2 times in a row: GET /__easel/live: 500');
+  assert.equal((await hang).status, 0, 'the hung request ends with the connection, unanswered');
 });
 
 void test('a processor service is ready only once /__easel/ready answers 200', async () => {
-  const hostRt = h.runtime({ instanceHostCommand: nodeFixture('fake-instance-host.mjs') });
-  const req = launchRequest({ name: 'loading', processor: 'echo', labels: { 'fake-ready': 'no' }, metadata: { termination_grace_period: 1 } });
-  const record = await hostRt.launch(req);
-  const loading = await waitFor(hostRt, req.instance, 'to report a probe error', (o) => o.probeError === 'GET /__easel/ready: 503');
+  const req = launchRequest({ name: 'loading', processor_path: processorFixture('slow-init.mjs'), model_config: { delayMs: 1500 }, metadata: { termination_grace_period: 1 } });
+  await rt.launch(req);
+  const loading = await waitFor(rt, req.instance, 'to report a probe error', (o) => o.probeError === 'GET /__easel/ready: 503');
   assert.equal(loading.phase, 'starting');
-  await httpRequest(record.port, '/__test/ready', 'POST');
-  const ready = await waitForPhase(hostRt, req.instance, 'ready');
+  const ready = await waitForPhase(rt, req.instance, 'ready');
   assert.equal(ready.probeError, null);
-  await hostRt.stop(req.instance, 2000);
-  assert.equal(observed(hostRt, req.instance).lastState?.Signal, 'SIGTERM');
+  await rt.stop(req.instance, 2000);
+  assert.equal(observed(rt, req.instance).lastState?.Signal, null, 'the host drains and exits by itself on SIGTERM');
+  assert.equal(observed(rt, req.instance).lastState?.ExitCode, 0);
 });
 
 void test('an instance over metadata.memory is killed: OOMKilled with the figures', async () => {

@@ -171,16 +171,18 @@ void test('a graceful stop lets a shell’s children finish; leftovers of a cras
 });
 
 void test('a processor service runs the instance host with instance.json and its probes', async () => {
-  const hostRt = h.runtime({ instanceHostCommand: nodeFixture('fake-instance-host.mjs') });
   const req = launchRequest({ name: 'echo_proc', processor: 'echo', metadata: { termination_grace_period: 2 } });
-  const record = await hostRt.launch(req);
-  await waitForPhase(hostRt, req.instance, 'ready');
+  const record = await rt.launch(req);
+  await waitForPhase(rt, req.instance, 'ready');
   const folder = join(h.dir, 'instances', req.instance);
   const config: unknown = JSON.parse(await readFile(join(folder, 'instance.json'), 'utf8'));
   assert.deepEqual(config, { service: 'echo_proc', instance: req.instance, version: 1, host: '127.0.0.1', port: record.port, dir: folder, spec: req.spec });
-  const [printed] = await collect(hostRt.logs(req.instance, { tail: 1 }));
-  assert.equal(printed, `config ${JSON.stringify(config)}`);
-  await hostRt.stop(req.instance, 5000);
+  const echoed = await httpRequest(record.port, '/', 'POST', 'ping');
+  assert.deepEqual(echoed, { status: 200, body: 'ping' });
+  const lines = await collect(rt.logs(req.instance, {}));
+  assert.ok(lines.some((l) => l.includes(req.instance)), 'the host logs with its instance name');
+  await rt.stop(req.instance, 5000);
+  assert.equal(observed(rt, req.instance).lastState?.ExitCode, 0);
 });
 
 void test('a program that cannot start rejects the launch and shows as exited', async () => {

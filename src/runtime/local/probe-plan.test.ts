@@ -12,7 +12,7 @@ function resolved(input: unknown): ReturnType<typeof resolveSpec> {
 void test('processor services: /__easel/ready and /__easel/live with the default timing', () => {
   const plan = probePlanFor(resolved({ name: 'echo', processor: 'echo' }), 9000);
   assert.deepEqual(plan, {
-    readiness: { type: 'http', port: 9000, path: '/__easel/ready', accept: 'exact200' },
+    readiness: [{ type: 'http', port: 9000, path: '/__easel/ready', accept: 'exact200' }],
     liveness: { type: 'http', port: 9000, path: '/__easel/live', accept: 'exact200' },
     initialDelayMs: 0,
     periodMs: 5000,
@@ -21,18 +21,21 @@ void test('processor services: /__easel/ready and /__easel/live with the default
   });
 });
 
-void test('a user health_check replaces the processor readiness probe, not its liveness probe', () => {
+void test('a user health_check adds to the processor readiness probe and leaves its liveness probe', () => {
   const plan = probePlanFor(resolved({ name: 'echo', processor: 'echo', health_check: { type: 'http', path: '/ok', period_seconds: 1 } }), 9000);
-  assert.deepEqual(plan.readiness, { type: 'http', port: 9000, path: '/ok', accept: 'success' });
+  assert.deepEqual(plan.readiness, [
+    { type: 'http', port: 9000, path: '/__easel/ready', accept: 'exact200' },
+    { type: 'http', port: 9000, path: '/ok', accept: 'success' },
+  ]);
   assert.equal(plan.liveness?.type, 'http');
   assert.equal(plan.periodMs, 1000);
 });
 
 void test('containers: tcp on the port by default, or the health_check on its own port', () => {
   const tcp = probePlanFor(resolved({ name: 'c', containers: [{ script: 'x' }] }), 7000);
-  assert.deepEqual(tcp.readiness, { type: 'tcp', port: 7000 });
+  assert.deepEqual(tcp.readiness, [{ type: 'tcp', port: 7000 }]);
   assert.equal(tcp.liveness, null);
   const http = probePlanFor(resolved({ name: 'c', containers: [{ script: 'x' }], health_check: { type: 'http', path: '/h', port: 7001, failure_threshold: 1 } }), 7000);
-  assert.deepEqual(http.readiness, { type: 'http', port: 7001, path: '/h', accept: 'success' });
+  assert.deepEqual(http.readiness, [{ type: 'http', port: 7001, path: '/h', accept: 'success' }]);
   assert.equal(http.failureThreshold, 1);
 });

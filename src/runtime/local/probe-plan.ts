@@ -7,7 +7,8 @@ export type ProbeTarget =
   | { type: 'tcp'; port: number };
 
 export interface ProbePlan {
-  readiness: ProbeTarget;
+  /** Every target must pass for the instance to be ready (checked in order). */
+  readiness: readonly ProbeTarget[];
   /** null: the readiness check doubles as liveness once the instance has been ready. */
   liveness: ProbeTarget | null;
   initialDelayMs: number;
@@ -34,10 +35,14 @@ export function probePlanFor(resolved: ResolvedSpec, port: number): ProbePlan {
     ? { initialDelayMs: hc.initialDelayMs, periodMs: hc.periodMs, timeoutMs: hc.timeoutMs, failureThreshold: hc.failureThreshold }
     : DEFAULT_TIMING;
   if (resolved.kind.kind === 'container') {
-    return { readiness: hc ? userTarget(hc, port) : { type: 'tcp', port }, liveness: null, ...timing };
+    return { readiness: [hc ? userTarget(hc, port) : { type: 'tcp', port }], liveness: null, ...timing };
   }
+  // A processor service is ready once its instance host has loaded the processor; a user
+  // health_check is checked on top of that, never instead (a tcp check alone would pass
+  // while the model is still loading).
+  const hostReady: ProbeTarget = { type: 'http', port, path: INSTANCE_PATHS.ready, accept: 'exact200' };
   return {
-    readiness: hc ? userTarget(hc, port) : { type: 'http', port, path: INSTANCE_PATHS.ready, accept: 'exact200' },
+    readiness: hc ? [hostReady, userTarget(hc, port)] : [hostReady],
     liveness: { type: 'http', port, path: INSTANCE_PATHS.live, accept: 'exact200' },
     ...timing,
   };

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../shared/free-port.js';
-import { probe } from './probe.js';
+import { probe, probeAll } from './probe.js';
 
 let server: Server;
 let port: number;
@@ -52,4 +52,10 @@ void test('an abort ends an http probe in flight', async () => {
   const pending = probe(http('/hang'), 60_000, abort.signal);
   setTimeout(() => abort.abort(), 50);
   assert.equal(await pending, 'GET /hang: aborted');
+});
+
+void test('probeAll passes only when every target passes, and names the first that fails', async () => {
+  assert.equal(await probeAll([http('/200'), { type: 'tcp', port }], 1000, never), null);
+  assert.equal(await probeAll([http('/503', 'exact200'), http('/500')], 1000, never), 'GET /503: 503');
+  assert.equal(await probeAll([http('/200'), http('/500')], 1000, never), 'GET /500: 500');
 });

@@ -16,6 +16,15 @@ export function probe(target: ProbeTarget, timeoutMs: number, signal: AbortSigna
   return target.type === 'http' ? httpProbe(target, timeoutMs, signal) : tcpProbe(target.port, timeoutMs, signal);
 }
 
+/** The first failure among targets probed one after the other, or null when all pass. */
+export async function probeAll(targets: readonly ProbeTarget[], timeoutMs: number, signal: AbortSignal): Promise<string | null> {
+  for (const target of targets) {
+    const failure = await probe(target, timeoutMs, signal);
+    if (failure !== null) return failure;
+  }
+  return null;
+}
+
 function httpProbe(target: Extract<ProbeTarget, { type: 'http' }>, timeoutMs: number, signal: AbortSignal): Promise<string | null> {
   const label = `GET ${target.path}`;
   return new Promise((resolve) => {

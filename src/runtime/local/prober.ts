@@ -4,7 +4,7 @@ import type { RuntimeLog } from './options.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { ProbePlan } from './probe-plan.js';
 import { decide, INITIAL_PROBE_STATE, wantsLiveness, type ProbeRules, type ProbeState } from './probe-policy.js';
-import { probe } from './probe.js';
+import { probe, probeAll } from './probe.js';
 
 export interface ProberEvents {
   /** After every round; `state.phase` and `state.lastError` are what observers see. */
@@ -27,7 +27,7 @@ export class Prober {
       step: async (signal) => {
         const liveTarget = wantsLiveness(this.#state, rules) ? plan.liveness : null;
         const [readiness, liveness] = await Promise.all([
-          probe(plan.readiness, plan.timeoutMs, signal),
+          probeAll(plan.readiness, plan.timeoutMs, signal),
           liveTarget === null ? Promise.resolve(undefined) : probe(liveTarget, plan.timeoutMs, signal),
         ]);
         // Results that arrive after close() describe an instance being stopped: drop them.
