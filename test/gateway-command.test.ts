@@ -1,22 +1,19 @@
+// `easel gateway` as its own process against a real control plane: it prints its address,
+// writes its state file, follows the routing table, serves calls, and stops cleanly.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { WATCH_ROUTES_PATH } from '../src/contract/routes.js';
+import { startControlPlane } from '../src/controlplane/index.js';
 import type { GatewayStateFile } from '../src/gateway/index.js';
-import { post, rawRequest, route, startUpstream, table, until } from './gateway-support.js';
+import { silentLogger } from '../src/shared/logger.js';
+import { EASEL_BIN } from '../src/shared/paths.js';
+import { post, rawRequest, until } from './gateway-support.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'gw-command.mjs');
-const TOKEN = 'cmd-admin-token';
-
-void describe('runGatewayCommand', () => {
+void describe('easel gateway', () => {
   const pids: number[] = [];
   void after(() => {
     for (const pid of pids) {
@@ -30,21 +27,13 @@ void describe('runGatewayCommand', () => {
 
   void it('listens, prints its address, writes the state file, follows the control plane, stops on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'easel-gw-cmd-'));
-    const up = await startUpstream();
-    const http = createServer();
-    const wss = new WebSocketServer({ server: http, path: WATCH_ROUTES_PATH });
-    const acks: number[] = [];
-    wss.on('connection', (ws: WebSocket, req) => {
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return ws.close();
-      ws.on('message', (d: Buffer) => acks.push((JSON.parse(d.toString()) as { revision: number }).revision));
-      ws.send(JSON.stringify({ type: 'table', table: table(5, route('svc', [up.instance()])) }));
-    });
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    const cpPort = (http.address() as { port: number }).port;
+    const cp = await startControlPlane({ home: join(dir, 'home'), port: 0, logger: silentLogger() });
     const stateFile = join(dir, 'gateway.json');
-    const opts = { controlPlane: `http://127.0.0.1:${cpPort}`, token: TOKEN, host: '127.0.0.1', port: 0, stateFile };
-    const child = spawn(process.execPath, [FIXTURE, JSON.stringify(opts)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [EASEL_BIN, 'gateway', '--control-plane', cp.url, '--host', '127.0.0.1', '--port', '0', '--state-file', stateFile], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, EASEL_TOKEN: cp.adminToken },
+    });
     pids.push(child.pid!);
     let stdout = '';
     let stderr = '';
@@ -57,25 +46,26 @@ void describe('runGatewayCommand', () => {
       assert.equal(state.pid, child.pid);
       assert.equal(state.port, port);
       assert.equal(state.host, '127.0.0.1');
-      assert.equal(state.controlPlane, opts.controlPlane);
+      assert.equal(state.controlPlane, cp.url);
       assert.ok(!Number.isNaN(Date.parse(state.startedAt)));
 
-      await until(() => acks.includes(5), 'table 5 acknowledged');
-      assert.equal((await rawRequest(port, post('/api/predict/svc', '{}'))).status, 200);
+      await until(() => cp.publisher.watcherCount === 1, 'the gateway watching the control plane');
+      const svc = cp.services.create({ name: 'svc', processor: 'echo' });
+      // Served means: ready, and this gateway acknowledged a table that routes to it.
+      await until(() => cp.services.describe('svc').RunningInstance === 1, 'svc served through the gateway', 20_000);
+      const res = await rawRequest(port, post('/api/predict/svc', '{"a":1}', { authorization: svc.AccessToken }));
+      assert.equal(res.status, 200);
 
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       assert.equal(code, 0);
-      assert.match(stdout, /gateway command returned/);
       await assert.rejects(stat(stateFile), { code: 'ENOENT' });
       const logs = stderr.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { msg: string });
       assert.ok(logs.some((l) => l.msg === 'routing table applied'));
-      assert.ok(!stderr.includes(TOKEN));
+      assert.ok(!stderr.includes(cp.adminToken), 'the admin token never reaches the log');
+      assert.ok(!stderr.includes(svc.AccessToken), 'nor does a service token');
     } finally {
-      wss.close();
-      http.closeAllConnections();
-      http.close();
-      await up.close();
+      await cp.close({ stopInstances: true });
       await rm(dir, { recursive: true, force: true });
     }
   });
