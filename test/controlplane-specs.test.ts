@@ -136,3 +136,19 @@ test('the admin token file is private to its owner', async () => {
   assert.equal(statSync(join(home, 'admin.token')).mode & 0o777, 0o600);
   assert.ok(modelFile.length > 0);
 });
+
+test('modify turns auth off and on: the token goes, then a new one is issued', async () => {
+  const auth = { authorization: `Bearer ${cp.adminToken}`, 'content-type': 'application/json' };
+  const created = await cp.app.inject({ method: 'POST', url: '/api/v2/services', headers: auth, payload: JSON.stringify({ name: 'open', processor: 'echo', metadata: { instance: 0 } }) });
+  const first = created.json<{ AccessToken: string }>().AccessToken;
+  assert.ok(first.length > 0);
+  const off = await cp.app.inject({ method: 'PUT', url: '/api/v2/services/open', headers: auth, payload: JSON.stringify({ networking: { disable_auth: true } }) });
+  assert.equal(off.json<{ AccessToken: string }>().AccessToken, '');
+  const on = await cp.app.inject({ method: 'PUT', url: '/api/v2/services/open', headers: auth, payload: JSON.stringify({ networking: null }) });
+  const second = on.json<{ AccessToken: string; LatestVersion: number }>();
+  assert.equal(second.LatestVersion, 3);
+  assert.ok(second.AccessToken.length > 0 && second.AccessToken !== first);
+  const routes = cp.publisher.table.services.find((s) => s.service === 'open');
+  assert.equal(routes?.token, second.AccessToken, 'the gateways get the new token');
+  await cp.app.inject({ method: 'DELETE', url: '/api/v2/services/open', headers: auth });
+});

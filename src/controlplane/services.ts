@@ -84,6 +84,15 @@ export class Services {
     return withReplicas(v.spec, svc.replicas);
   }
 
+  /**
+   * After a change: tokens, stops and deletions reach the gateways at once (not a loop pass
+   * later), then the reconciler acts on the rest.
+   */
+  #changed(): void {
+    this.#reconciler.publishRoutes();
+    this.#reconciler.wake();
+  }
+
   #event(service: string, reason: string, message: string): void {
     this.#store.addEvent({ service, type: 'Normal', reason, message });
     this.#log.info({ service, event: reason }, message);
@@ -103,7 +112,7 @@ export class Services {
       this.#store.addEvent({ service: name, type: 'Normal', reason: 'ServiceCreated', message: `service ${name} created with ${resolved.replicas} instance(s)` });
     });
     this.#log.info({ service: name }, 'service created');
-    this.#reconciler.wake();
+    this.#changed();
     return this.describe(name);
   }
 
@@ -161,21 +170,21 @@ export class Services {
     if (jsonEqual(stored, current)) return this.describe(name);
     const resolved = resolveSpec(spec);
     const replicas = resolved.replicas;
-    // Turning networking.disable_auth on or off takes the token away or issues one.
-    const token = resolved.authDisabled ? null : (svc.token ?? generateToken());
-    if (token !== svc.token) this.#store.setToken(name, token);
     if (jsonEqual(withoutInstance(stored), withoutInstance(current))) {
       this.#store.transaction(() => {
         this.#store.updateService(name, { replicas });
         this.#event(name, 'ServiceScaled', `scaled from ${svc.replicas} to ${replicas} instance(s)`);
       });
     } else {
+      // Turning networking.disable_auth on or off takes the token away or issues one.
+      const token = resolved.authDisabled ? null : (svc.token ?? generateToken());
       this.#store.transaction(() => {
         const version = this.#store.addVersion(name, stored, replicas);
+        if (token !== svc.token) this.#store.setToken(name, token);
         this.#event(name, 'VersionCreated', `version ${version} created; rolling out from version ${svc.currentVersion}`);
       });
     }
-    this.#reconciler.wake();
+    this.#changed();
     return this.describe(name);
   }
 
@@ -186,7 +195,7 @@ export class Services {
       this.#event(name, 'ServiceDeleting', `deleting service ${name}`);
     });
     this.#log.info({ service: svc.name }, 'service deletion requested');
-    this.#reconciler.wake();
+    this.#changed();
     return this.describe(name);
   }
 
@@ -197,7 +206,7 @@ export class Services {
         this.#store.updateService(name, { desiredState: 'running' });
         this.#event(name, 'ServiceStarting', `starting ${svc.replicas} instance(s)`);
       });
-      this.#reconciler.wake();
+      this.#changed();
     }
     return this.describe(name);
   }
@@ -209,7 +218,7 @@ export class Services {
         this.#store.updateService(name, { desiredState: 'stopped' });
         this.#event(name, 'ServiceStopping', 'stopping all instances');
       });
-      this.#reconciler.wake();
+      this.#changed();
     }
     return this.describe(name);
   }
@@ -236,7 +245,7 @@ export class Services {
         this.#store.updateService(name, { currentVersion: version });
         this.#event(name, 'VersionSwitched', `switched from version ${svc.currentVersion} to version ${version}`);
       });
-      this.#reconciler.wake();
+      this.#changed();
     }
     return this.describe(name);
   }
