@@ -8,6 +8,7 @@ import { startControlPlane, type ControlPlane } from '../src/controlplane/index.
 import { createGateway, watchRoutes, type Gateway } from '../src/gateway/index.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { EASEL_BIN, PACKAGE_ROOT } from '../src/shared/paths.js';
+import { waitFor } from './helpers/wait.js';
 
 export const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures', 'cli');
 
@@ -147,14 +148,8 @@ export function expectCode(result: RunResult, code: number, what: string): RunRe
 }
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  return waitFor(what, check, timeoutMs, 100);
 }
 
 export interface LongRunning {

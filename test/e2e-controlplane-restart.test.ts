@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventDescription, InstanceDescription } from '../src/contract/api.js';
 import { cleanup, startEasel, type EaselProcess } from './helpers/easel-process.js';
-import { waitFor } from './helpers/http.js';
+import { waitFor } from './helpers/wait.js';
 import { runLoad } from './helpers/load.js';
 
 let first: EaselProcess | undefined;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/shared/paths.js';
 import { cleanup, startEasel, type EaselProcess } from './helpers/easel-process.js';
-import { waitFor } from './helpers/http.js';
+import { waitFor } from './helpers/wait.js';
 import { runLoad } from './helpers/load.js';
 
 const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures', 'processors');

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { EventDescription, ServiceDescription, VersionDescription } from '../src/contract/api.js';
 import { PACKAGE_ROOT } from '../src/shared/paths.js';
 import { cleanup, startEasel, type EaselProcess } from './helpers/easel-process.js';
-import { call, waitFor } from './helpers/http.js';
+import { call } from './helpers/http.js';
+import { waitFor } from './helpers/wait.js';
 
 let easel: EaselProcess;
 

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect, type Socket } from 'node:net';
 import type { RouteInstance, RoutingTable, ServiceRoute } from '../src/contract/routes.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway/index.js';
+import { waitFor } from './helpers/wait.js';
 
 export const WAIT_MS = 5_000;
 
@@ -293,9 +294,5 @@ export function json(r: RawResponse): Record<string, unknown> {
 
 /** Polls `check` until it returns true; rejects after the deadline. */
 export async function until(check: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitFor(what, () => (check() ? true : undefined), timeoutMs, 5);
 }

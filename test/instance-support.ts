@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino';
 import type { InstanceConfig } from '../src/contract/instance.js';
 import { validateSpec } from '../src/contract/validate.js';
 import { createInstanceHost, type InstanceHost, type InstanceHostOptions } from '../src/instance/index.js';
+import { waitFor as poll } from './helpers/wait.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The package root, from dist/test/ or from test/. */
@@ -108,14 +109,8 @@ export function call(port: number, opts: CallOptions = {}): Promise<Reply> {
 }
 
 /** Polls until check() returns a value other than undefined, or fails after timeoutMs. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  return poll(what, check, timeoutMs, 20);
 }
 
 export async function getJson(port: number, path: string): Promise<{ status: number; body: Record<string, unknown> }> {

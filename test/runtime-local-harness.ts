@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { resolveSpec, validateSpec } from '../src/contract/index.js';
 import { createLocalRuntime, type LaunchRequest, type LocalRuntimeOptions, type Observation, type Runtime } from '../src/runtime/index.js';
 import { PACKAGE_ROOT } from '../src/shared/paths.js';
+import { waitFor as poll } from './helpers/wait.js';
 
 export const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures', 'containers');
 
@@ -59,14 +60,8 @@ export function groupAlive(pgid: number): boolean {
   return false;
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  return poll(what, probe, timeoutMs, 25);
 }
 
 export function observed(rt: Runtime, instance: string): Observation {

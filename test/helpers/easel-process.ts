@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventDescription, InstanceDescription, ServiceDescription } from '../../src/contract/api.js';
 import { EASEL_BIN } from '../../src/shared/paths.js';
-import { call, waitFor, type Reply } from './http.js';
+import { call, type Reply } from './http.js';
+import { waitFor } from './wait.js';
 import { TAG_VAR, killTagged, newTag } from './cleanup.js';
 
 export interface EaselOptions {

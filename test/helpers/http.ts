@@ -25,19 +25,3 @@ export async function call(method: string, url: string, opts: { body?: string | 
     },
   };
 }
-
-/** Polls `fn` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
