@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstanceDescription, ServiceDescription } from '../src/contract/api.js';
-import { sleep, startStack } from './support.js';
+import { median, round, sleep, startStack } from './support.js';
 
 const SERVICE = 'echo';
 const BODY = '{"inputs":[[5.1,3.5,1.4,0.2]],"request_id":"bench-0001"}';
@@ -130,14 +130,6 @@ function parseWrk(out: string): WrkResult {
   };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-const round3 = (n: number): number => Math.round(n * 1000) / 1000;
-
 /**
  * CPU seconds (user + system) a process has used, from /proc (Linux); null elsewhere. Unlike
  * throughput, CPU per request hardly moves when other work shares the machine.
@@ -224,13 +216,13 @@ async function orchestrate(args: Args): Promise<void> {
       seconds: args.duration,
       direct_rps: Math.round(directRps),
       gateway_rps: Math.round(gatewayRps),
-      ratio: round3(gatewayRps / directRps),
-      direct_p50_ms: round3(directP50),
-      gateway_p50_ms: round3(gatewayP50),
-      added_p50_ms: round3(median(gateway1.map((g, i) => g.p50Ms - direct1[i]!.p50Ms))),
-      direct_p99_ms: round3(directP99),
-      gateway_p99_ms: round3(gatewayP99),
-      added_p99_ms: round3(median(gateway1.map((g, i) => g.p99Ms - direct1[i]!.p99Ms))),
+      ratio: round(gatewayRps / directRps),
+      direct_p50_ms: round(directP50),
+      gateway_p50_ms: round(gatewayP50),
+      added_p50_ms: round(median(gateway1.map((g, i) => g.p50Ms - direct1[i]!.p50Ms))),
+      direct_p99_ms: round(directP99),
+      gateway_p99_ms: round(gatewayP99),
+      added_p99_ms: round(median(gateway1.map((g, i) => g.p99Ms - direct1[i]!.p99Ms))),
       // CPU per request at saturation: the gateway's own cost, and the echo instance's for scale.
       gateway_cpu_us_per_req: cpuKnown ? Math.round((gatewayCpu * 1e6) / gateway.reduce((a, r) => a + r.requests, 0)) : null,
       instance_cpu_us_per_req: cpuKnown ? Math.round((echoCpu * 1e6) / direct.reduce((a, r) => a + r.requests, 0)) : null,
