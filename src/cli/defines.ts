@@ -3,6 +3,7 @@
 // false, null, objects, arrays) and strings otherwise, so `-D processor=echo` needs no quotes.
 import { UsageError } from './errors.js';
 import type { JsonObject } from './spec-file.js';
+import { isRecord } from '../contract/json.js';
 
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -37,9 +38,6 @@ export function parseDefine(arg: string): Define {
   return { path, value: parseDefineValue(arg.slice(eq + 1)) };
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Builds the nested patch; two -D that set a field and a field inside it conflict. */
 export function buildPatch(defines: readonly Define[]): JsonObject {
@@ -58,7 +56,7 @@ export function buildPatch(defines: readonly Define[]): JsonObject {
         return;
       }
       const next = node[seg];
-      if (next !== undefined && !isObject(next)) {
+      if (next !== undefined && !isRecord(next)) {
         throw new UsageError(`-D ${key} conflicts with -D ${prefix}: set each field once`);
       }
       if (next === undefined) node[seg] = {};

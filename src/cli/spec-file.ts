@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CliError } from './errors.js';
 import { findJsonSyntaxError } from './json-syntax.js';
+import { isRecord } from '../contract/json.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -17,9 +18,6 @@ export interface SpecFile {
   spec: JsonObject;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** True for `http://`, `file://` and any other scheme: URLs are left as written. */
 function isUrl(value: string): boolean {
@@ -44,7 +42,7 @@ export function resolveSpecPaths(spec: JsonObject, dir: string): JsonObject {
   }
   if (Array.isArray(out.containers)) {
     out.containers = out.containers.map((c: unknown) => {
-      if (!isObject(c)) return c;
+      if (!isRecord(c)) return c;
       return { ...c, working_dir: c.working_dir === undefined ? dir : resolveLocal(c.working_dir, dir) };
     });
   }
@@ -78,7 +76,7 @@ export async function readSpecFile(file: string, cwd = process.cwd()): Promise<S
     throw new CliError(`cannot read spec file ${file}: ${why}`);
   }
   const value = parseJsonText(text, file);
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     throw new CliError(`${file}: a service spec must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
   }
   const dir = dirname(path);
@@ -89,5 +87,5 @@ export async function readSpecFile(file: string, cwd = process.cwd()): Promise<S
 export function declaredName(spec: JsonObject): string | undefined {
   if (typeof spec.name === 'string') return spec.name;
   const meta = spec.metadata;
-  return isObject(meta) && typeof meta.name === 'string' ? meta.name : undefined;
+  return isRecord(meta) && typeof meta.name === 'string' ? meta.name : undefined;
 }

@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './api.js';
 export * from './routes.js';
 export * from './instance.js';
+export * from './json.js';

@@ -1,6 +1,7 @@
 // Validation of service specs: every problem at once, each with its JSON path.
 import type { z } from 'zod';
 import { PROCESSORS_NEEDING_MODEL } from './defaults.js';
+import { isRecord } from './json.js';
 import { ServiceSpecSchema, type ServiceSpec } from './spec.js';
 
 export interface Problem {
@@ -134,9 +135,6 @@ function zodProblems(error: z.ZodError): Problem[] {
   return out;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Rules that span fields. They read the raw input defensively so that they report even when

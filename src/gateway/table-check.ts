@@ -2,12 +2,10 @@
 // control plane must be refused with a reason, never half-applied or allowed to throw later.
 import type { RoutingTable, ServiceRoute } from '../contract/routes.js';
 import { SERVICE_NAME_PATTERN } from '../contract/defaults.js';
+import { isRecord } from '../contract/json.js';
 
 type Check<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;

@@ -1,6 +1,7 @@
 // Reading instance.json (written by the runtime) with messages that name what is wrong.
 import { readFile } from 'node:fs/promises';
 import type { InstanceConfig } from '../contract/instance.js';
+import { isRecord } from '../contract/json.js';
 import type { ServiceSpec } from '../contract/spec.js';
 
 export class InstanceConfigError extends Error {
@@ -10,9 +11,6 @@ export class InstanceConfigError extends Error {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The config, or every problem with its own fields and with its spec, as "field: message". */
 export function parseInstanceConfig(raw: unknown): { ok: true; config: InstanceConfig } | { ok: false; problems: string[] } {
