@@ -37,6 +37,12 @@ export interface ProcessorRunner {
   /** Loads and initializes the processor. Rejects with a ProcessorStartError. */
   start(): Promise<void>;
   submit(job: ProcessorJob): void;
+  /**
+   * Present when the processor can serve several requests with one model call (rpc.batching):
+   * the host hands over the requests it merged, and each job still settles on its own, so a
+   * bad request fails alone.
+   */
+  submitBatch?(jobs: readonly ProcessorJob[]): void;
   /** The host gave up on the job (its deadline passed): drop its outcome, and check the processor is not hung. */
   expire(job: ProcessorJob): void;
   /** False when the processor thread has not answered a heartbeat for too long. */
