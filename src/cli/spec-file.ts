@@ -30,14 +30,14 @@ function resolveLocal(value: unknown, dir: string): unknown {
 }
 
 /**
- * Resolves relative `model_path`, `processor_path` and `containers[].working_dir` against `dir`,
+ * Resolves relative `model_path`, `processor_path`, `warm_up_data_path` and `containers[].working_dir` against `dir`,
  * and gives containers without a working_dir that folder, so `"script": "python3 server.py"`
  * finds server.py next to the spec. Returns a copy; values of the wrong type are left for the
  * server to reject with their path.
  */
 export function resolveSpecPaths(spec: JsonObject, dir: string): JsonObject {
   const out: JsonObject = { ...spec };
-  for (const key of ['model_path', 'processor_path'] as const) {
+  for (const key of ['model_path', 'processor_path', 'warm_up_data_path'] as const) {
     if (key in out) out[key] = resolveLocal(out[key], dir);
   }
   if (Array.isArray(out.containers)) {

@@ -51,6 +51,7 @@ export const Errors = {
   ProcessorFailed: def('EASEL_PROCESSOR_FAILED', 500, 'the processor failed: {reason}'),
   ProcessorNotReady: def('EASEL_PROCESSOR_NOT_READY', 503, 'the processor is not ready: {reason}'),
   InstanceDraining: def('EASEL_INSTANCE_DRAINING', 503, 'the instance is shutting down'),
+  BadInput: def('EASEL_BAD_INPUT', 400, '{reason}'),
   ProcessorHung: def('EASEL_PROCESSOR_HUNG', 500, 'the processor thread has answered no heartbeat for over {seconds} s'),
 } as const satisfies Record<string, ErrorDef>;
 

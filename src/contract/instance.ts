@@ -18,6 +18,8 @@ export interface InstanceConfig {
   port: number;
   /** The instance folder: working directory, scratch space. */
   dir: string;
+  /** Where http(s) model files are downloaded and kept (`<home>/models`); absent in older configs. */
+  modelsDir?: string;
   spec: ServiceSpec;
 }
 
@@ -32,4 +34,6 @@ export interface InstanceStats {
   timedOut: number;
   processorRestarts: number;
   uptimeSeconds: number;
+  /** With rpc.batching: how many batches ran, how many requests they held, and how many batches had each size. */
+  batching?: { batches: number; requests: number; sizes: Record<string, number> };
 }

@@ -32,6 +32,8 @@ export interface ResolvedSpec {
   keepaliveMs: number;
   maxQueueSize: number;
   workerThreads: number;
+  /** rpc.batching: merge concurrent calls into one processor call; undefined when off. */
+  batching: { maxBatchSize: number; maxBatchTimeoutMs: number } | undefined;
   rateLimit: number | undefined;
   memoryMb: number | undefined;
   maxSurge: number;
@@ -93,6 +95,10 @@ export function resolveSpec(spec: ServiceSpec): ResolvedSpec {
     keepaliveMs: rpc.keepalive ?? SPEC_DEFAULTS.keepaliveMs,
     maxQueueSize: rpc.max_queue_size ?? SPEC_DEFAULTS.maxQueueSize,
     workerThreads: rpc.worker_threads ?? SPEC_DEFAULTS.workerThreads,
+    batching:
+      rpc.batching === true
+        ? { maxBatchSize: rpc.max_batch_size ?? SPEC_DEFAULTS.maxBatchSize, maxBatchTimeoutMs: rpc.max_batch_timeout ?? SPEC_DEFAULTS.maxBatchTimeoutMs }
+        : undefined,
     rateLimit: rpc.rate_limit,
     memoryMb: meta.memory,
     maxSurge,

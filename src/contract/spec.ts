@@ -233,6 +233,9 @@ export const ServiceSpecSchema = z
       .union([z.record(z.string(), z.unknown()), z.string().max(1_048_576)])
       .optional()
       .describe('Free-form configuration handed to the processor (ctx.config): an object or a string.'),
+    warm_up_data_path: pathOrUrl
+      .optional()
+      .describe('A file of requests (a JSON array, or JSON Lines: one request body each) sent to the processor before the instance reports ready.'),
     processor_path: pathOrUrl.optional().describe('Custom processor: a folder or a .js/.mjs file.'),
     processor_entry: relativeEntry.optional().describe('The module inside a processor_path folder (default index.js).'),
     processor_type: z.enum(['js']).optional().describe('Custom processor language: "js" (JavaScript, ESM or CommonJS).'),

@@ -1,5 +1,6 @@
 // Validation of service specs: every problem at once, each with its JSON path.
 import type { z } from 'zod';
+import { closestName } from './closest-name.js';
 import { PROCESSORS_NEEDING_MODEL } from './defaults.js';
 import { isRecord } from './json.js';
 import { ServiceSpecSchema, type ServiceSpec } from './spec.js';
@@ -100,26 +101,9 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   return s;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] ?? 0;
-      row[j] = Math.min(cur + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
 function unknownFieldMessage(key: string, known: string[]): string {
-  const close = known
-    .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(x.k.length / 3)))
-    .sort((x, y) => x.d - y.d)[0];
-  return close ? `unknown field "${key}" (did you mean "${close.k}"?)` : `unknown field "${key}"`;
+  const close = closestName(key, known);
+  return close === undefined ? `unknown field "${key}"` : `unknown field "${key}" (did you mean "${close}"?)`;
 }
 
 function zodProblems(error: z.ZodError): Problem[] {

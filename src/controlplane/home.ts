@@ -11,6 +11,7 @@ export interface HomeLayout {
   system: string;
   logs: string;
   lock: string;
+  models: string;
 }
 
 /** `--home`, else $EASEL_HOME, else ./.easel. */
@@ -27,11 +28,12 @@ export function homeLayout(root: string): HomeLayout {
     system: join(root, 'system'),
     logs: join(root, 'logs'),
     lock: join(root, 'controlplane.lock'),
+    models: join(root, 'models'),
   };
 }
 
 export function ensureHome(layout: HomeLayout): void {
-  for (const dir of [layout.root, layout.instances, layout.system, layout.logs]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [layout.root, layout.instances, layout.system, layout.logs, layout.models]) mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 /** Reads the admin token, creating it (mode 0600) on first start. */

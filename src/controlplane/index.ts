@@ -67,7 +67,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       // Acks arrive only after start(), once `reconciler` below exists.
       onAck: () => reconciler.wake(),
     });
-    const runtime = opts.runtime ?? createLocalRuntime({ dir: layout.instances, logger: log.child({ component: 'runtime' }) });
+    const runtime = opts.runtime ?? createLocalRuntime({ dir: layout.instances, modelsDir: layout.models, logger: log.child({ component: 'runtime' }) });
     const reconciler = new Reconciler({ store, runtime, publisher, logger: log.child({ component: 'reconciler' }), policy: opts.policy });
     const services = new Services({ store, reconciler, runtime, logger: log.child({ component: 'services' }), gatewayUrl: opts.gatewayUrl ?? (() => undefined) });
     const app = buildApi({ services, publisher, adminToken, logger: log.child({ component: 'api' }) });

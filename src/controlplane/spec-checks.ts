@@ -6,7 +6,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceSpec } from '../contract/spec.js';
 import type { Problem } from '../contract/validate.js';
-import { availableProcessors } from '../processors/index.js';
+import { availableProcessors, isModelProcessor, modelConfigProblems } from '../processors/index.js';
 
 /** The local path a model_path / processor_path names, or undefined for a remote URL. */
 export function localPath(pathOrUrl: string): string | undefined {
@@ -77,9 +77,36 @@ function unsupportedProblems(spec: ServiceSpec): Problem[] {
   if (meta?.resource !== undefined) not('metadata.resource', 'resource groups');
   if (meta?.resource_burstable !== undefined) not('metadata.resource_burstable', 'resource-group overflow');
   if (meta?.gpu !== undefined && meta.gpu > 0) not('metadata.gpu', 'GPU scheduling');
-  if (meta?.rpc?.batching === true) not('metadata.rpc.batching', 'dynamic batching');
   if (spec.autoscaler !== undefined) not('autoscaler', 'autoscaling');
   if (spec.cloud !== undefined) not('cloud', 'cloud instance types');
+  return out;
+}
+
+function modelProblems(spec: ServiceSpec): Problem[] {
+  const out: Problem[] = [];
+  if (spec.model_path !== undefined) {
+    const path = localPath(spec.model_path);
+    const kind = path === undefined ? 'remote' : kindOf(path);
+    if (kind === 'missing') out.push({ path: 'model_path', message: `no such file or folder: ${path}` });
+    if (kind === 'dir' && path !== undefined) {
+      if (spec.model_entry !== undefined && kindOf(join(path, spec.model_entry)) !== 'file') {
+        out.push({ path: 'model_entry', message: `no such file in model_path: ${join(path, spec.model_entry)}` });
+      }
+      if (spec.model_entry === undefined && spec.processor !== undefined && spec.processor !== 'echo') {
+        out.push({ path: 'model_entry', message: `is required: model_path ${path} is a folder, and the ${spec.processor} processor needs the model file inside it` });
+      }
+    }
+  }
+  if (spec.processor !== undefined && isModelProcessor(spec.processor)) {
+    for (const [path, message] of modelConfigProblems(spec.processor, spec.model_config)) out.push({ path, message });
+  }
+  const warmUp = spec.warm_up_data_path;
+  if (warmUp !== undefined) {
+    const path = localPath(warmUp);
+    if (path === undefined) out.push({ path: 'warm_up_data_path', message: 'must be a local file (absolute path or file:// URL)' });
+    else if (kindOf(path) !== 'file') out.push({ path: 'warm_up_data_path', message: `no such file: ${path}` });
+    if (spec.containers !== undefined) out.push({ path: 'warm_up_data_path', message: 'applies to processors easel runs, not to containers' });
+  }
   return out;
 }
 
@@ -88,10 +115,9 @@ export function environmentProblems(spec: ServiceSpec): Problem[] {
   if (spec.processor !== undefined && !availableProcessors().includes(spec.processor)) {
     out.push({ path: 'processor', message: `built-in processor "${spec.processor}" is not available in this easel version yet (available: ${availableProcessors().join(', ')})` });
   }
-  if (spec.model_path !== undefined) {
-    const path = localPath(spec.model_path);
-    if (path === undefined) out.push({ path: 'model_path', message: 'http(s) model sources are not supported by this easel version yet: give a local path' });
-    else if (kindOf(path) === 'missing') out.push({ path: 'model_path', message: `no such file or folder: ${path}` });
+  out.push(...modelProblems(spec));
+  if (spec.metadata?.rpc?.batching === true && spec.containers !== undefined) {
+    out.push({ path: 'metadata.rpc.batching', message: 'applies to processors easel runs, not to containers (a container batches on its own)' });
   }
   const dir = spec.containers?.[0]?.working_dir;
   if (dir !== undefined && kindOf(dir) !== 'dir') out.push({ path: 'containers[0].working_dir', message: `no such folder: ${dir}` });

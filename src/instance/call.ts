@@ -26,6 +26,8 @@ export class Call implements ProcessorJob, QueueLinks<Call> {
   prev: Call | undefined;
   next: Call | undefined;
   inQueue = false;
+  /** The batch this call was dispatched in, while it runs (rpc.batching). */
+  batch: { remaining: number } | undefined;
   readonly #owner: CallOwner;
 
   constructor(owner: CallOwner, id: number, res: ServerResponse, request: RequestInfo) {

@@ -9,6 +9,7 @@ import { RESERVED_PATH_PREFIX } from '../contract/instance.js';
 import { resolveSpec, type ServiceKind } from '../contract/resolve.js';
 import { openProcessor, type ProcessorOutcome, type ProcessorRunner } from '../processors/index.js';
 import { Admission } from './admission.js';
+import { Batcher } from './batcher.js';
 import { Call, type CallOwner } from './call.js';
 import { clientErrorFor, rawErrorResponse } from './client-error.js';
 import { Connections } from './connections.js';
@@ -19,6 +20,7 @@ import { requestInfo, splitTarget } from './request-info.js';
 import { sendError, sendResult } from './respond.js';
 import { StatsCounters } from './stats.js';
 import { TokenBucket } from './token-bucket.js';
+import { runWarmUp } from './warm-up.js';
 
 export interface InstanceHost {
   listen(): Promise<{ host: string; port: number }>;
@@ -40,6 +42,7 @@ class Host implements InstanceHost, CallOwner, HealthView {
   readonly #server: Server;
   readonly #admission: Admission<Call>;
   readonly #bucket: TokenBucket | undefined;
+  readonly #batcher: Batcher<Call> | undefined;
   readonly #counters = new StatsCounters();
   #state: HostState = 'starting';
   #runner: ProcessorRunner | undefined;
@@ -60,7 +63,13 @@ class Host implements InstanceHost, CallOwner, HealthView {
     this.#kind = kind;
     this.#settings = settings;
     this.#opts = opts;
-    this.#admission = new Admission(settings.workerThreads, settings.maxQueueSize);
+    const batching = settings.batching;
+    // With batching, up to a full batch per processor slot runs (or gathers) at once.
+    this.#admission = new Admission(settings.workerThreads * (batching?.maxBatchSize ?? 1), settings.maxQueueSize);
+    this.#batcher =
+      batching === undefined
+        ? undefined
+        : new Batcher<Call>({ ...batching, maxInFlight: settings.workerThreads, dispatch: (calls) => this.#dispatchBatch(calls) });
     this.#bucket = settings.rateLimit === undefined ? undefined : new TokenBucket(settings.rateLimit, performance.now());
     this.#server = createServer(
       {
@@ -103,6 +112,8 @@ class Host implements InstanceHost, CallOwner, HealthView {
         return;
       }
       await runner.start();
+      const warmUp = this.#config.spec.warm_up_data_path;
+      if (warmUp !== undefined && this.#state === 'starting') await runWarmUp(runner, warmUp, this.#settings.logger);
       if (this.#state !== 'starting') return;
       this.#state = 'ready';
       this.#wasReady = true;
@@ -162,6 +173,8 @@ class Host implements InstanceHost, CallOwner, HealthView {
     });
     this.#connections.closeIdle();
 
+    // Calls gathering for a batch go now rather than wait out the batch timeout.
+    this.#batcher?.flushAll();
     const finished = await this.#waitIdle(graceMs);
     if (!finished) {
       this.#settings.logger.warn({ active: this.#active }, 'grace period over: dropping the requests still open');
@@ -169,6 +182,7 @@ class Host implements InstanceHost, CallOwner, HealthView {
     }
     this.#connections.closeIdle();
     await this.#runner?.close(Math.max(deadline - performance.now(), 100));
+    this.#batcher?.close();
     // Connections whose last response is still being flushed close on their own; the grace period bounds the wait.
     const flushed = await Promise.race([serverClosed.then(() => true), delay(Math.max(deadline - performance.now(), 100)).then(() => false)]);
     if (!flushed) this.#connections.closeAll();
@@ -216,7 +230,7 @@ class Host implements InstanceHost, CallOwner, HealthView {
 
   stats(): InstanceStats {
     const state = this.#state === 'closed' ? 'draining' : this.#state;
-    return this.#counters.snapshot(state, this.#admission.running, this.#admission.queued);
+    return this.#counters.snapshot(state, this.#admission.running, this.#admission.queued, this.#batcher !== undefined);
   }
 
   // ---- requests --------------------------------------------------------------------------
@@ -282,7 +296,30 @@ class Host implements InstanceHost, CallOwner, HealthView {
     // The runner exists whenever the state is ready or draining after ready.
     const runner = this.#runner;
     if (runner === undefined) this.onSettled(call, { ok: false, error: 'unavailable', reason: 'it is not loaded' });
+    else if (this.#batcher !== undefined) this.#batcher.add(call);
     else runner.submit(call);
+  }
+
+  #dispatchBatch(calls: Call[]): void {
+    const batch = { remaining: calls.length };
+    for (const call of calls) call.batch = batch;
+    this.#counters.recordBatch(calls.length);
+    const runner = this.#runner;
+    if (runner === undefined || this.#state === 'failed') {
+      for (const call of calls) this.onSettled(call, { ok: false, error: 'unavailable', reason: this.#failure?.message ?? 'it is not loaded' });
+    } else if (runner.submitBatch !== undefined) {
+      runner.submitBatch(calls);
+    } else {
+      for (const call of calls) runner.submit(call);
+    }
+  }
+
+  /** The call no longer occupies its batch; the last one out frees the batch's slot. */
+  #leaveBatch(call: Call): void {
+    const batch = call.batch;
+    if (batch === undefined) return;
+    call.batch = undefined;
+    if (--batch.remaining === 0) this.#batcher?.batchDone();
   }
 
   /** Moves queued calls into free slots. A loop, not recursion: an inline processor settles within submit(). */
@@ -305,6 +342,7 @@ class Host implements InstanceHost, CallOwner, HealthView {
 
   onSettled(call: Call, outcome: ProcessorOutcome): void {
     if (call.state !== 'running') return;
+    this.#leaveBatch(call);
     this.#releaseSlot(call);
     if (call.clientGone) {
       this.#done(call);
@@ -336,7 +374,8 @@ class Host implements InstanceHost, CallOwner, HealthView {
         this.#admission.withdraw(call);
         break;
       case 'running':
-        this.#runner?.expire(call);
+        if (this.#batcher?.remove(call) !== true) this.#runner?.expire(call);
+        this.#leaveBatch(call);
         this.#releaseSlot(call);
         break;
       case 'done':
@@ -356,6 +395,12 @@ class Host implements InstanceHost, CallOwner, HealthView {
     if (call.state === 'done' || call.res.writableFinished) return;
     call.clientGone = true;
     if (call.state === 'queued') this.#admission.withdraw(call);
+    if (call.state === 'running' && this.#batcher?.remove(call) === true) {
+      // Still gathering for a batch: the processor never saw it.
+      this.#releaseSlot(call);
+      this.#done(call);
+      return;
+    }
     // A running call keeps its slot until the processor answers or the deadline passes, so
     // clients that hang up cannot push more work into a busy processor than worker_threads.
     if (call.state !== 'running') this.#done(call);
@@ -369,6 +414,7 @@ class Host implements InstanceHost, CallOwner, HealthView {
   #done(call: Call): void {
     if (call.state === 'done') return;
     if (call.inQueue) this.#admission.withdraw(call);
+    this.#leaveBatch(call);
     call.state = 'done';
     clearTimeout(call.deadline);
     call.deadline = undefined;

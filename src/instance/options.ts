@@ -24,6 +24,7 @@ export interface HostSettings {
   readonly port: number;
   readonly keepaliveMs: number;
   readonly workerThreads: number;
+  readonly batching: ResolvedSpec['batching'];
   readonly maxQueueSize: number;
   readonly rateLimit: number | undefined;
   readonly terminationGraceMs: number;
@@ -50,6 +51,7 @@ export function hostSettings(config: InstanceConfig, resolved: ResolvedSpec, opt
     port: config.port,
     keepaliveMs: resolved.keepaliveMs,
     workerThreads: resolved.workerThreads,
+    batching: resolved.batching,
     maxQueueSize: resolved.maxQueueSize,
     rateLimit: resolved.rateLimit,
     terminationGraceMs: resolved.terminationGraceMs,

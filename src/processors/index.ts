@@ -5,3 +5,4 @@ export type { ProcessorJob, ProcessorOutcome, ProcessorRunner, RunnerHooks, Runn
 export type { WorkerRunnerTiming } from './js/worker-runner.js';
 export { ProcessorStartError } from './runner.js';
 export { availableProcessors, openProcessor, type OpenProcessorOptions } from './open.js';
+export { isModelProcessor, modelConfigProblems, MODEL_CONFIG_KEYS, MODEL_PROCESSORS, type ModelProcessor } from './builtin.js';

@@ -1,13 +1,17 @@
 // Picks and builds the runner for an instance's processor.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { InstanceConfig } from '../contract/instance.js';
-import type { ServiceKind } from '../contract/resolve.js';
+import { resolveSpec, type ServiceKind } from '../contract/resolve.js';
+import { isModelProcessor, MODEL_PROCESSORS, onnxRunner, tabularLoader, type ModelProcessor } from './builtin.js';
+import { locateModelFile } from './model-file.js';
+import { localModelPath } from './model-source.js';
+import { TabularRunner } from './tabular/runner.js';
 import { EchoRunner } from './echo.js';
 import { ProcessorStartError, type ProcessorRunner, type RunnerHooks } from './runner.js';
 import type { WorkerRunnerTiming } from './js/worker-runner.js';
 
-/** Built-in processors this build implements; the others in the spec schema come later. */
-const AVAILABLE = ['echo'] as const;
+/** Built-in processors this build implements. */
+const AVAILABLE = ['echo', ...MODEL_PROCESSORS] as const;
 
 export function availableProcessors(): string[] {
   return [...AVAILABLE];
@@ -19,22 +23,19 @@ export interface OpenProcessorOptions {
   timing?: Partial<WorkerRunnerTiming>;
 }
 
-/** model_path as a local path for the processor: file:// stripped; http(s) URLs are not fetched here. */
-function localModelPath(modelPath: string | undefined, hooks: RunnerHooks): string | undefined {
-  if (modelPath === undefined) return undefined;
-  if (/^file:\/\//i.test(modelPath)) {
-    try {
-      return fileURLToPath(modelPath);
-    } catch (e) {
-      hooks.logger.warn({ modelPath, err: e instanceof Error ? e.message : String(e) }, 'model_path is not a usable file:// URL: ctx.modelPath is undefined');
-      return undefined;
-    }
-  }
-  if (/^https?:\/\//i.test(modelPath)) {
-    hooks.logger.warn({ modelPath }, 'model_path is a URL, which the instance host does not download: ctx.modelPath is undefined');
-    return undefined;
-  }
-  return modelPath;
+/** Where http(s) models are kept when the config does not say (older instance.json files). */
+function modelsDirOf(config: InstanceConfig): string {
+  return config.modelsDir ?? join(config.dir, 'models');
+}
+
+async function openModelProcessor(config: InstanceConfig, processor: ModelProcessor, opts: OpenProcessorOptions): Promise<ProcessorRunner> {
+  const spec = config.spec;
+  const local = spec.model_path === undefined ? undefined : await localModelPath(spec.model_path, { modelsDir: modelsDirOf(config) });
+  const modelFile = await locateModelFile(local, spec.model_entry, processor);
+  const logger = opts.hooks.logger;
+  if (processor === 'onnx') return onnxRunner({ service: config.service, modelFile, modelConfig: spec.model_config, logger });
+  const load = await tabularLoader(processor, spec.model_config);
+  return new TabularRunner({ processor, modelFile, load, logger, batching: resolveSpec(spec).batching });
 }
 
 /**
@@ -45,6 +46,7 @@ function localModelPath(modelPath: string | undefined, hooks: RunnerHooks): stri
 export async function openProcessor(config: InstanceConfig, kind: ServiceKind, opts: OpenProcessorOptions): Promise<ProcessorRunner> {
   if (kind.kind === 'builtin') {
     if (kind.processor === 'echo') return new EchoRunner();
+    if (isModelProcessor(kind.processor)) return openModelProcessor(config, kind.processor, opts);
     throw ProcessorStartError.load(kind.processor, `the built-in processor "${kind.processor}" is not available in this build (available: ${AVAILABLE.join(', ')})`);
   }
   if (kind.kind === 'container') {
@@ -61,7 +63,7 @@ export async function openProcessor(config: InstanceConfig, kind: ServiceKind, o
       instance: config.instance,
       version: config.version,
       dir: config.dir,
-      modelPath: localModelPath(spec.model_path, opts.hooks),
+      modelPath: spec.model_path === undefined ? undefined : await localModelPath(spec.model_path, { modelsDir: modelsDirOf(config) }),
       modelEntry: spec.model_entry,
       config: spec.model_config,
     },

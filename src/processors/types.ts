@@ -1,5 +1,5 @@
 // The contract a custom JavaScript processor implements. A processor module exports
-// `process` (required) and optionally `initialize` and `close`, as named exports or as
+// `process` (required) and optionally `initialize`, `processBatch` and `close`, as named exports or as
 // methods of its default export. See docs/guides/custom-processors.md.
 
 /** Writes JSON log lines into the instance log, tagged with the service and instance. */
@@ -46,5 +46,10 @@ export interface ProcessResult {
 export interface Processor {
   initialize?(ctx: ProcessorContext): void | Promise<void>;
   process(body: Buffer, ctx: ProcessorContext & { request: RequestInfo }): ProcessResult | Promise<ProcessResult>;
+  /**
+   * Optional, used with metadata.rpc.batching: the bodies of requests the host merged, answered
+   * with one result per body in the same order. An Error in the array fails that request alone.
+   */
+  processBatch?(bodies: Buffer[], ctx: ProcessorContext & { requests: RequestInfo[] }): (ProcessResult | Error)[] | Promise<(ProcessResult | Error)[]>;
   close?(): void | Promise<void>;
 }

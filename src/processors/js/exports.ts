@@ -1,4 +1,4 @@
-// Finds process / initialize / close on an imported processor module.
+// Finds process / processBatch / initialize / close on an imported processor module.
 import { describeType } from '../describe.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -7,6 +7,8 @@ type Method = (...args: unknown[]) => unknown;
 export interface ProcessorMethods {
   self: object;
   process: Method;
+  /** Optional: takes the bodies of a merged batch and returns one result per body. */
+  processBatch: Method | undefined;
   initialize: Method | undefined;
   close: Method | undefined;
 }
@@ -29,7 +31,7 @@ export function pickProcessorMethods(namespace: unknown): ProcessorMethods | str
     const found = namespace.process !== undefined ? `process is ${describeType(namespace.process)}` : 'no process export';
     return `it must export a process(body, ctx) function, as a named export or on the default export (found ${found})`;
   }
-  const optional = (name: 'initialize' | 'close'): Method | string | undefined => {
+  const optional = (name: 'initialize' | 'close' | 'processBatch'): Method | string | undefined => {
     const v = self[name];
     if (v === undefined) return undefined;
     return typeof v === 'function' ? (v as Method) : `${name} must be a function, got ${describeType(v)}`;
@@ -38,5 +40,7 @@ export function pickProcessorMethods(namespace: unknown): ProcessorMethods | str
   if (typeof initialize === 'string') return initialize;
   const close = optional('close');
   if (typeof close === 'string') return close;
-  return { self, process: self.process as Method, initialize, close };
+  const processBatch = optional('processBatch');
+  if (typeof processBatch === 'string') return processBatch;
+  return { self, process: self.process as Method, processBatch, initialize, close };
 }

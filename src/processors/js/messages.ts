@@ -11,6 +11,8 @@ export interface WorkerSetup {
 
 export type ToWorker =
   | { t: 'call'; id: number; body: ArrayBuffer; request: RequestInfo }
+  /** Requests the host merged (rpc.batching): one processBatch() call when the module has one. */
+  | { t: 'batch'; ids: number[]; bodies: ArrayBuffer[]; requests: RequestInfo[] }
   | { t: 'ping'; seq: number }
   | { t: 'close' };
 

@@ -3,7 +3,7 @@
 // never stops the main thread from answering health checks and enforcing deadlines.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { errorMessage, errorStack } from '../describe.js';
+import { describeType, errorMessage, errorStack } from '../describe.js';
 import { checkResult } from '../result.js';
 import type { ProcessorContext, ProcessorLogger, RequestInfo } from '../types.js';
 import { pickProcessorMethods, type ProcessorMethods } from './exports.js';
@@ -94,6 +94,43 @@ function call(id: number, body: ArrayBuffer, request: RequestInfo): void {
   }
 }
 
+function isPromise(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
+/** processBatch(bodies, ctx) answers with an array holding one result (or Error) per body, in order. */
+function batch(ids: number[], bodies: ArrayBuffer[], requests: RequestInfo[]): void {
+  const processBatch = methods?.processBatch;
+  if (methods === undefined || processBatch === undefined) {
+    ids.forEach((id, i) => call(id, bodies[i] ?? new ArrayBuffer(0), requests[i] as RequestInfo));
+    return;
+  }
+  const spread = (value: unknown): void => {
+    if (!Array.isArray(value) || value.length !== ids.length) {
+      const got = Array.isArray(value) ? `${value.length} results` : describeType(value);
+      for (const id of ids) fail(id, new Error(`processBatch must return an array of ${ids.length} results, one per request, got ${got}`));
+      return;
+    }
+    ids.forEach((id, i) => {
+      const item: unknown = value[i];
+      if (item instanceof Error) fail(id, item);
+      else reply(id, item);
+    });
+  };
+  try {
+    const out = processBatch.call(methods.self, bodies.map((b) => Buffer.from(b)), { ...ctx, requests });
+    if (isPromise(out)) {
+      Promise.resolve(out).then(spread, (e: unknown) => {
+        for (const id of ids) fail(id, e);
+      });
+    } else {
+      spread(out);
+    }
+  } catch (e) {
+    for (const id of ids) fail(id, e);
+  }
+}
+
 async function closeProcessor(): Promise<void> {
   let error: string | undefined;
   try {
@@ -108,6 +145,9 @@ port.on('message', (msg: ToWorker) => {
   switch (msg.t) {
     case 'call':
       call(msg.id, msg.body, msg.request);
+      break;
+    case 'batch':
+      batch(msg.ids, msg.bodies, msg.requests);
       break;
     case 'ping':
       post({ t: 'pong', seq: msg.seq });

@@ -84,6 +84,28 @@ export class WorkerRunner implements ProcessorRunner {
     }
   }
 
+  submitBatch(jobs: readonly ProcessorJob[]): void {
+    if (this.#state !== 'running' || this.#suspectSince !== undefined || this.#worker === undefined || jobs.length === 1) {
+      for (const job of jobs) this.submit(job);
+      return;
+    }
+    const worker = this.#worker;
+    const bodies: ArrayBuffer[] = [];
+    try {
+      for (const job of jobs) {
+        bodies.push(takeForTransfer(job.body));
+        this.#pending.set(job.id, job);
+      }
+      const msg: ToWorker = { t: 'batch', ids: jobs.map((j) => j.id), bodies, requests: jobs.map((j) => j.request) };
+      worker.postMessage(msg, bodies);
+    } catch (e) {
+      for (const job of jobs) {
+        this.#pending.delete(job.id);
+        job.settle({ ok: false, error: 'failed', reason: `could not hand the batch to the processor thread: ${errorMessage(e)}` });
+      }
+    }
+  }
+
   expire(job: ProcessorJob): void {
     const waiting = this.#backlog.indexOf(job);
     if (waiting >= 0) {

@@ -42,6 +42,8 @@ export class RowError extends Error {
   readonly row: number;
   readonly field: string;
   readonly expected: string;
+  /** The offending value as text, e.g. `"abc"` or `an object`. */
+  readonly got: string;
 
   constructor(row: number, field: string, expected: string, got: string) {
     super(`row ${row}, field "${field}": expected ${expected}, got ${got}`);
@@ -49,6 +51,7 @@ export class RowError extends Error {
     this.row = row;
     this.field = field;
     this.expected = expected;
+    this.got = got;
   }
 }
 

@@ -15,6 +15,7 @@ const ctx: CommandContext = {
   folder: '/tmp/home/instances/svc-v2-abcde',
   configPath: '/tmp/home/instances/svc-v2-abcde/instance.json',
   instanceHostCommand: ['/usr/bin/node', '/opt/easel/bin/easel.js'],
+  modelsDir: '/tmp/home/models',
   baseEnv: { PATH: '/bin', PORT: '1', GONE: undefined },
 };
 
@@ -49,7 +50,7 @@ void test('processor services run `easel instance --config <file>` with an Insta
   const plan = planCommand(req, ctx);
   assert.equal(plan.file, '/usr/bin/node');
   assert.deepEqual(plan.args, ['/opt/easel/bin/easel.js', 'instance', '--config', ctx.configPath]);
-  assert.deepEqual(plan.instanceConfig, { service: 'svc', instance: 'svc-v2-abcde', version: 2, host: '127.0.0.1', port: 4321, dir: ctx.folder, spec: req.spec });
+  assert.deepEqual(plan.instanceConfig, { service: 'svc', instance: 'svc-v2-abcde', version: 2, host: '127.0.0.1', port: 4321, dir: ctx.folder, modelsDir: '/tmp/home/models', spec: req.spec });
 });
 
 void test('only containers may ask for a port', () => {

@@ -16,6 +16,7 @@ export interface CommandContext {
   folder: string;
   configPath: string;
   instanceHostCommand: readonly [string, ...string[]];
+  modelsDir: string;
   baseEnv: NodeJS.ProcessEnv;
 }
 
@@ -48,6 +49,7 @@ export function planCommand(req: LaunchRequest, ctx: CommandContext): CommandPla
         host: '127.0.0.1',
         port: ctx.port,
         dir: ctx.folder,
+        modelsDir: ctx.modelsDir,
         spec: req.spec,
       },
     };

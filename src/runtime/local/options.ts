@@ -1,5 +1,6 @@
 // Options of the local runtime, their defaults, and the compiled configuration it runs on.
 import type { LogFn, Logger } from 'pino';
+import { join } from 'node:path';
 import { EASEL_BIN } from '../../shared/paths.js';
 
 export interface LocalRuntimeOptions {
@@ -21,6 +22,8 @@ export interface LocalRuntimeOptions {
    * appends `instance --config <file>`. @default [process.execPath, EASEL_BIN]
    */
   instanceHostCommand?: readonly string[];
+  /** Where instances keep downloaded (http/https) model files. @default <dir>/../models */
+  modelsDir?: string;
 }
 
 /** The subset of a pino logger the runtime writes to. */
@@ -40,6 +43,7 @@ export interface LocalRuntimeConfig {
   readonly sampleIntervalMs: number;
   readonly startupProbeIntervalMs: number;
   readonly instanceHostCommand: readonly [string, ...string[]];
+  readonly modelsDir: string;
 }
 
 export const LOCAL_RUNTIME_DEFAULTS = {
@@ -72,5 +76,6 @@ export function compileOptions(opts: LocalRuntimeOptions): LocalRuntimeConfig {
     sampleIntervalMs: positive('sampleIntervalMs', opts.sampleIntervalMs ?? LOCAL_RUNTIME_DEFAULTS.sampleIntervalMs),
     startupProbeIntervalMs: positive('startupProbeIntervalMs', opts.startupProbeIntervalMs ?? LOCAL_RUNTIME_DEFAULTS.startupProbeIntervalMs),
     instanceHostCommand: [program, ...args],
+    modelsDir: opts.modelsDir ?? join(opts.dir, '..', 'models'),
   };
 }

@@ -114,12 +114,12 @@ export class LocalRuntime implements Runtime {
   }
 
   async #launch(req: LaunchRequest): Promise<ProcessRecord> {
-    const { dir, log, now, instanceHostCommand } = this.#cfg;
+    const { dir, log, now, instanceHostCommand, modelsDir } = this.#cfg;
     const files = instanceFiles(dir, req.instance);
     await mkdir(files.folder, { recursive: true });
     const entry = this.#entryFor(req);
     const port = requestedPort(req) ?? (await freePort());
-    const plan = planCommand(req, { port, folder: files.folder, configPath: files.config, instanceHostCommand, baseEnv: process.env });
+    const plan = planCommand(req, { port, folder: files.folder, configPath: files.config, instanceHostCommand, modelsDir, baseEnv: process.env });
     if (plan.instanceConfig !== null) await writeFile(files.config, `${JSON.stringify(plan.instanceConfig, null, 2)}\n`);
     if (await exists(files.log)) await entry.log.note(`instance restarted at ${new Date(now()).toISOString()}`);
 
