@@ -85,3 +85,66 @@ export function rssBytes(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
   return kb === undefined ? 0 : Number(kb) * 1024;
 }
+
+/** Creates a service and waits until it is Running; returns its access token. */
+export async function deploy(stack: Stack, spec: Record<string, unknown>, timeoutMs = 120_000): Promise<string> {
+  const name = String(spec.name);
+  const created = await stack.api('POST', '/api/v2/services', spec);
+  if (created.status !== 200) throw new Error(`create ${name}: ${JSON.stringify(created.json)}`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const d = (await stack.api('GET', `/api/v2/services/${name}`)).json as { Status: string; Reason: string; AccessToken: string };
+    if (d.Status === 'Running') return d.AccessToken;
+    if (d.Status === 'Failed' || Date.now() > deadline) throw new Error(`${name} did not start: ${d.Status} ${d.Reason}`);
+    await sleep(100);
+  }
+}
+
+/** The p-th percentile (0..100) of ascending values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+export interface LoopResult {
+  requests: number;
+  errors: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/**
+ * Closed-loop load: `concurrency` clients, each sending its next request as soon as the last
+ * one is answered, for `seconds`. `body(i)` gives the i-th request's body. Keep-alive
+ * connections, one per client.
+ */
+export async function closedLoop(opts: { url: string; headers: Record<string, string>; body: (i: number) => string; concurrency: number; seconds: number }): Promise<LoopResult> {
+  const { Pool } = await import('undici');
+  const url = new URL(opts.url);
+  const pool = new Pool(url.origin, { connections: opts.concurrency, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const t0 = performance.now();
+  const end = t0 + opts.seconds * 1000;
+  const client = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const body = opts.body(next++);
+      const s = performance.now();
+      try {
+        const res = await pool.request({ path: url.pathname + url.search, method: 'POST', headers: opts.headers, body });
+        await res.body.text();
+        if (res.statusCode !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, client));
+  const elapsed = (performance.now() - t0) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}

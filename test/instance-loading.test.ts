@@ -95,8 +95,8 @@ void describe('a processor that cannot start', () => {
     assert.match(r.error.message, /processor_entry "missing\.mjs" is not a file in the folder/);
   });
 
-  void it('reports a built-in processor this build does not have', async () => {
+  void it('reports a model file that is not there, naming it', async () => {
     const r = await startFailure({ processor: 'xgboost', model_path: '/models/m.json' });
-    assert.equal(r.error.message, 'cannot load processor xgboost: the built-in processor "xgboost" is not available in this build (available: echo)');
+    assert.equal(r.error.message, 'processor initialize failed: model file /models/m.json: no such file');
   });
 });

@@ -22,13 +22,13 @@ export interface UpOptions {
 }
 
 /** Example specs deployed by --demo, with their paths relative to the package root. */
-const DEMO_SPECS = ['examples/echo.json', 'examples/scorer.json'];
+const DEMO_SPECS = ['examples/echo.json', 'examples/scorer.json', 'examples/risk.json'];
 
 /** Reads an example spec and makes its relative paths absolute (what the CLI does for users). */
 function loadExample(file: string): unknown {
   const spec = JSON.parse(readFileSync(join(PACKAGE_ROOT, file), 'utf8')) as Record<string, unknown>;
   const dir = join(PACKAGE_ROOT, file, '..');
-  for (const key of ['model_path', 'processor_path']) {
+  for (const key of ['model_path', 'processor_path', 'warm_up_data_path']) {
     const v = spec[key];
     if (typeof v === 'string' && !v.startsWith('/') && !/^[a-z]+:\/\//i.test(v)) spec[key] = join(dir, v);
   }

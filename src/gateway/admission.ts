@@ -3,7 +3,7 @@
 // /healthz marker, or a rejection the connection turns into an error response.
 import { Errors, type ErrorDef } from '../contract/errors.js';
 import { authorize } from './auth.js';
-import { TARGET_HEALTHZ, TARGET_PREDICT, type TargetMatch } from './predict-path.js';
+import { TARGET_HEALTHZ, TARGET_PREDICT, TARGET_READYZ, type TargetMatch } from './predict-path.js';
 import type { RequestHead } from './request-head.js';
 import type { CompiledRoute, CompiledTable } from './route-table.js';
 
@@ -34,7 +34,8 @@ function reject(def: ErrorDef, params: Readonly<Record<string, string | number>>
  * request; `target` has been filled by matchTarget, `now` is the monotonic clock in ms.
  */
 export function admit(table: CompiledTable | null, head: RequestHead, target: TargetMatch, maxBodyBytes: number, now: number): Admission {
-  if (target.kind === TARGET_HEALTHZ) {
+  if (target.kind === TARGET_HEALTHZ || target.kind === TARGET_READYZ) {
+    if (target.kind === TARGET_READYZ && table === null) return reject(Errors.GatewayNotReady, {});
     const isGet = head.methodEnd - head.start === 3 && head.method() === 'GET';
     return isGet || head.isHeadMethod ? HEALTHZ : reject(Errors.RouteNotFound, { method: head.method(), url: clip(head.target()) });
   }

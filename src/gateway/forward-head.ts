@@ -65,7 +65,7 @@ export function clientPath(head: RequestHead, rewrittenTarget: number, service: 
     // The original target was overwritten; rebuild it from what the instance gets.
     const end = head.buf.indexOf(0x20, rewrittenTarget);
     const rest = head.buf.toString('latin1', rewrittenTarget, end === -1 ? rewrittenTarget : end);
-    target = `/api/predict/${service}${rest === '/' ? '' : rest}`;
+    target = rest.startsWith('/v2/models/') ? rest : `/api/predict/${service}${rest === '/' ? '' : rest}`;
   }
   const q = target.indexOf('?');
   return q === -1 ? target : target.slice(0, q);

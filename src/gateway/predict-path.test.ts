@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TARGET_HEALTHZ, TARGET_OTHER, TARGET_PREDICT, TARGET_RESERVED, TargetMatch, matchTarget, normalizePath } from './predict-path.js';
+import { TARGET_HEALTHZ, TARGET_OTHER, TARGET_PREDICT, TARGET_READYZ, TARGET_RESERVED, TargetMatch, matchTarget, normalizePath } from './predict-path.js';
 
 function match(target: string): TargetMatch {
   const buf = Buffer.from(target, 'latin1');
@@ -19,6 +19,20 @@ void describe('matchTarget', () => {
     assert.equal(match('/healthz?full=1').kind, TARGET_HEALTHZ);
     assert.equal(match('/healthzz').kind, TARGET_OTHER);
     assert.equal(match('/healthz/x').kind, TARGET_OTHER);
+  });
+
+  void it('forwards Open Inference Protocol paths whole, and answers its health paths itself', () => {
+    const m = match('/v2/models/mlp/infer');
+    assert.equal(m.kind, TARGET_PREDICT);
+    assert.equal(m.service, 'mlp');
+    assert.equal(tail('/v2/models/mlp/infer'), '/v2/models/mlp/infer');
+    assert.equal(tail('/v2/models/mlp?x=1'), '/v2/models/mlp?x=1');
+    assert.equal(match('/v2/models/mlp/ready').kind, TARGET_PREDICT);
+    assert.equal(match('/v2/models/Mlp').kind, TARGET_OTHER);
+    assert.equal(match('/v2/models/mlp/../../../__easel/ready').kind, TARGET_RESERVED);
+    assert.equal(match('/v2/health/live').kind, TARGET_HEALTHZ);
+    assert.equal(match('/v2/health/ready').kind, TARGET_READYZ);
+    assert.equal(match('/v2/health/readyx').kind, TARGET_OTHER);
   });
 
   void it('extracts the service and where the forwarded target begins', () => {

@@ -1,4 +1,5 @@
-// Classifies a request target: `/healthz`, `/api/predict/<service>[/<rest>][?query]`, or
+// Classifies a request target: `/healthz`, `/api/predict/<service>[/<rest>][?query]`, the
+// Open Inference Protocol's `/v2/models/<service>[/<rest>]` and `/v2/health/live|ready`, or
 // anything else. Works on bytes so the hot path allocates only the service name.
 import { RESERVED_PATH_PREFIX } from '../contract/instance.js';
 import { QUESTION, SLASH } from './bytes.js';
@@ -8,10 +9,15 @@ export const TARGET_HEALTHZ = 1;
 export const TARGET_PREDICT = 2;
 /** A predict path whose rest addresses the instance host's own endpoints. */
 export const TARGET_RESERVED = 3;
-export type TargetKind = typeof TARGET_OTHER | typeof TARGET_HEALTHZ | typeof TARGET_PREDICT | typeof TARGET_RESERVED;
+/** `/v2/health/ready`: like /healthz, but 503 until the gateway has its routing table. */
+export const TARGET_READYZ = 4;
+export type TargetKind = typeof TARGET_OTHER | typeof TARGET_HEALTHZ | typeof TARGET_PREDICT | typeof TARGET_RESERVED | typeof TARGET_READYZ;
 
 const PREDICT_PREFIX = Buffer.from('/api/predict/', 'latin1');
 const HEALTHZ = Buffer.from('/healthz', 'latin1');
+const V2_MODELS_PREFIX = Buffer.from('/v2/models/', 'latin1');
+const V2_LIVE = Buffer.from('/v2/health/live', 'latin1');
+const V2_READY = Buffer.from('/v2/health/ready', 'latin1');
 const MAX_SERVICE_NAME = 63;
 const RESERVED_BARE = RESERVED_PATH_PREFIX.slice(0, -1);
 
@@ -28,13 +34,18 @@ export class TargetMatch {
 export function matchTarget(buf: Buffer, start: number, end: number, out: TargetMatch): TargetKind {
   out.kind = TARGET_OTHER;
   out.service = '';
-  if (startsWith(buf, start, end, HEALTHZ)) {
-    const after = start + HEALTHZ.length;
-    if (after === end || buf[after] === QUESTION) out.kind = TARGET_HEALTHZ;
+  if (exactly(buf, start, end, HEALTHZ) || exactly(buf, start, end, V2_LIVE)) {
+    out.kind = TARGET_HEALTHZ;
     return out.kind;
   }
-  if (!startsWith(buf, start, end, PREDICT_PREFIX)) return out.kind;
-  const nameStart = start + PREDICT_PREFIX.length;
+  if (exactly(buf, start, end, V2_READY)) {
+    out.kind = TARGET_READYZ;
+    return out.kind;
+  }
+  // V2 paths go to the instance whole: the processor answers /v2/models/<service>/infer itself.
+  const v2 = startsWith(buf, start, end, V2_MODELS_PREFIX);
+  if (!v2 && !startsWith(buf, start, end, PREDICT_PREFIX)) return out.kind;
+  const nameStart = start + (v2 ? V2_MODELS_PREFIX.length : PREDICT_PREFIX.length);
   let p = nameStart;
   const first = buf[p];
   if (first === undefined || p === end || first < 0x61 || first > 0x7a) return out.kind;
@@ -46,9 +57,17 @@ export function matchTarget(buf: Buffer, start: number, end: number, out: Target
   if (p - nameStart > MAX_SERVICE_NAME) return out.kind;
   if (p !== end && buf[p] !== SLASH && buf[p] !== QUESTION) return out.kind;
   out.service = buf.toString('latin1', nameStart, p);
-  out.tailStart = p;
-  out.kind = p < end && buf[p] === SLASH && isReservedRest(buf, p, end) ? TARGET_RESERVED : TARGET_PREDICT;
+  out.tailStart = v2 ? start : p;
+  const restStart = v2 ? start : p;
+  out.kind = restStart < end && buf[restStart] === SLASH && isReservedRest(buf, restStart, end) ? TARGET_RESERVED : TARGET_PREDICT;
   return out.kind;
+}
+
+/** The path is `word`, alone or followed by a query. */
+function exactly(buf: Buffer, start: number, end: number, word: Buffer): boolean {
+  if (!startsWith(buf, start, end, word)) return false;
+  const after = start + word.length;
+  return after === end || buf[after] === QUESTION;
 }
 
 function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
