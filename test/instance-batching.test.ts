@@ -5,12 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, fixture, getJson, startHost, type RunningHost } from './instance-support.js';
 
-interface Answer {
-  batch: number;
-  body: string;
-  path: string;
-}
-
 void describe('dynamic batching with a custom processBatch', () => {
   let h: RunningHost;
   before(async () => {

@@ -1,7 +1,9 @@
 // The built-in model processors: which model format each reads, and how its runner is made.
 // Evaluators load on demand, so an echo instance never pays for onnxruntime or the PMML code.
 import { isRecord } from '../contract/json.js';
-import type { ProcessorRunner, RunnerLogger } from './runner.js';
+import { sessionOptions } from './onnx/config.js';
+import type { OnnxRunnerOptions } from './onnx/index.js';
+import type { ProcessorRunner } from './runner.js';
 import type { TabularLoader } from './tabular/runner.js';
 
 export const MODEL_PROCESSORS = ['xgboost', 'lightgbm', 'pmml', 'onnx'] as const;
@@ -17,14 +19,25 @@ export const MODEL_CONFIG_KEYS: Record<ModelProcessor, Record<string, string>> =
   lightgbm: { num_iteration: 'an integer ≥ 1: score with the first N iterations only (default: all, or best_iteration when the model has one)' },
   pmml: {},
   onnx: {
-    intra_op_num_threads: 'an integer ≥ 1: threads onnxruntime uses inside one operator',
-    inter_op_num_threads: 'an integer ≥ 1: threads onnxruntime uses across operators',
+    intra_op_num_threads: 'an integer from 1 to 1024: threads onnxruntime uses inside one operator',
+    inter_op_num_threads: 'an integer from 1 to 1024: threads running independent operators at once (execution_mode "parallel")',
+    execution_mode: '"sequential" (default) or "parallel"',
+    graph_optimization_level: '"disabled", "basic", "extended" or "all" (default)',
+    log_level: 'onnxruntime\'s own log on stderr: "verbose", "info", "warning", "error" or "fatal" (default)',
   },
 };
 
 /** Problems with model_config for a built-in processor, as [field path, message]. */
 export function modelConfigProblems(processor: ModelProcessor, config: unknown): [string, string][] {
   if (config === undefined) return [];
+  if (processor === 'onnx') {
+    const checked = sessionOptions(config);
+    if (checked.ok) return [];
+    return checked.problems.map((p) => {
+      const colon = p.indexOf(': ');
+      return colon < 0 ? ['model_config', p] : [p.slice(0, colon), p.slice(colon + 2)];
+    });
+  }
   const keys = MODEL_CONFIG_KEYS[processor];
   const known = Object.keys(keys);
   if (!isRecord(config)) return [['model_config', `the ${processor} processor takes an object${known.length === 0 ? ' (it reads no keys)' : ` with ${known.join(', ')}`}`]];
@@ -62,7 +75,7 @@ export async function tabularLoader(processor: Exclude<ModelProcessor, 'onnx'>, 
   }
 }
 
-export async function onnxRunner(opts: { service: string; modelFile: string; modelConfig: unknown; logger: RunnerLogger }): Promise<ProcessorRunner> {
+export async function onnxRunner(opts: OnnxRunnerOptions): Promise<ProcessorRunner> {
   const { createOnnxRunner } = await import('./onnx/index.js');
   return createOnnxRunner(opts);
 }

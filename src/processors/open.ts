@@ -33,9 +33,13 @@ async function openModelProcessor(config: InstanceConfig, processor: ModelProces
   const local = spec.model_path === undefined ? undefined : await localModelPath(spec.model_path, { modelsDir: modelsDirOf(config) });
   const modelFile = await locateModelFile(local, spec.model_entry, processor);
   const logger = opts.hooks.logger;
-  if (processor === 'onnx') return onnxRunner({ service: config.service, modelFile, modelConfig: spec.model_config, logger });
+  const batching = resolveSpec(spec).batching;
+  if (processor === 'onnx') {
+    const onFatal = (e: Error): void => opts.hooks.onFatal(e);
+    return onnxRunner({ service: config.service, modelFile, modelConfig: spec.model_config, logger, onFatal, ...(batching === undefined ? {} : { batching }) });
+  }
   const load = await tabularLoader(processor, spec.model_config);
-  return new TabularRunner({ processor, modelFile, load, logger, batching: resolveSpec(spec).batching });
+  return new TabularRunner({ processor, modelFile, load, logger, batching });
 }
 
 /**
@@ -45,9 +49,10 @@ async function openModelProcessor(config: InstanceConfig, processor: ModelProces
  */
 export async function openProcessor(config: InstanceConfig, kind: ServiceKind, opts: OpenProcessorOptions): Promise<ProcessorRunner> {
   if (kind.kind === 'builtin') {
-    if (kind.processor === 'echo') return new EchoRunner();
-    if (isModelProcessor(kind.processor)) return openModelProcessor(config, kind.processor, opts);
-    throw ProcessorStartError.load(kind.processor, `the built-in processor "${kind.processor}" is not available in this build (available: ${AVAILABLE.join(', ')})`);
+    const name: string = kind.processor;
+    if (name === 'echo') return new EchoRunner();
+    if (isModelProcessor(name)) return openModelProcessor(config, name, opts);
+    throw ProcessorStartError.load(name, `the built-in processor "${name}" is not available in this build (available: ${AVAILABLE.join(', ')})`);
   }
   if (kind.kind === 'container') {
     throw ProcessorStartError.load('(containers)', 'a container service runs its own program, not an instance host');

@@ -132,7 +132,7 @@ function jsonRows(value: unknown, inputs: readonly InputField[]): RowsOutcome {
 function csvRows(body: Buffer, inputs: readonly InputField[]): RowsOutcome {
   let records: string[][];
   try {
-    records = parseCsv(body, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    records = parseCsv<string[]>(body, { bom: true, skip_empty_lines: true, relax_column_count: true });
   } catch (e) {
     return fail(`the CSV body cannot be read: ${e instanceof Error ? e.message : String(e)}`);
   }
