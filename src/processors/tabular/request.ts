@@ -132,7 +132,8 @@ function jsonRows(value: unknown, inputs: readonly InputField[]): RowsOutcome {
 function csvRows(body: Buffer, inputs: readonly InputField[]): RowsOutcome {
   let records: string[][];
   try {
-    records = parseCsv<string[]>(body, { bom: true, skip_empty_lines: true, relax_column_count: true });
+    const parsed: unknown = parseCsv(body, { bom: true, skip_empty_lines: true, relax_column_count: true });
+    records = parsed as string[][];
   } catch (e) {
     return fail(`the CSV body cannot be read: ${e instanceof Error ? e.message : String(e)}`);
   }
