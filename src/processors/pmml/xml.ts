@@ -54,8 +54,22 @@ function convert(node: Ordered): XmlElement | undefined {
     }
     const el = convert(kid);
     if (el !== undefined) children.push(el);
+    else if (name === 'BayesInputs') children.push(...legacyBayesInputs(kid));
   }
   return { name, attrs, children, text };
+}
+
+/** Marks an element that was read from inside an <Extension> (no XML attribute can carry this name). */
+export const FROM_EXTENSION = '#extension';
+
+/** R's legacy pmml package wraps continuous BayesInputs in an Extension: those are model content, kept and marked. */
+function legacyBayesInputs(node: Ordered): XmlElement[] {
+  const kids = node['Extension'];
+  if (!Array.isArray(kids)) return [];
+  return (kids as Ordered[])
+    .map(convert)
+    .filter((e): e is XmlElement => e?.name === 'BayesInput')
+    .map((e) => ({ ...e, attrs: { ...e.attrs, [FROM_EXTENSION]: 'true' } }));
 }
 
 /** Parses a document and returns its root element. Throws an Error naming the XML problem. */
