@@ -171,7 +171,7 @@ test('lightgbm and pmml: corpus models deploy and score like their engines', { s
   assert.equal(scored.status, 200, scored.text);
   scored.json<Scored[]>().forEach((s, i) => near(s.value, Number(expectedAuto.rows[i]?.[0]), 1e-9));
 
-  await cli('create', '-s', writeSpec({ name: 'iris_tree', processor: 'pmml', model_path: join(root, 'pmml/jpmml-evaluator-it/knime/pmml/DecisionTreeIris.pmml') }));
+  await cli('create', writeSpec({ name: 'iris_tree', processor: 'pmml', model_path: join(root, 'pmml/jpmml-evaluator-it/knime/pmml/DecisionTreeIris.pmml') }));
   await easel.waitStatus('iris_tree', 'Running', 60_000);
   const tree = await easel.predict('iris_tree', '[{"Sepal_Length": 5.1, "Sepal_Width": 3.5, "Petal_Length": 1.4, "Petal_Width": 0.2}]', { token: await tokenOf('iris_tree') });
   assert.equal(tree.status, 200, tree.text);

@@ -29,7 +29,8 @@ export function parseInstanceConfig(raw: unknown): { ok: true; config: InstanceC
   else if (typeof spec.name !== 'string' && !(isRecord(spec.metadata) && typeof spec.metadata.name === 'string')) problems.push('spec.name: is required');
   if (problems.length > 0) return { ok: false, problems };
   const c = raw as Omit<InstanceConfig, 'spec'>;
-  return { ok: true, config: { service: c.service, instance: c.instance, version: c.version, host: c.host, port: c.port, dir: c.dir, spec: spec as ServiceSpec } };
+  const modelsDir = typeof c.modelsDir === 'string' ? { modelsDir: c.modelsDir } : {};
+  return { ok: true, config: { service: c.service, instance: c.instance, version: c.version, host: c.host, port: c.port, dir: c.dir, ...modelsDir, spec: spec as ServiceSpec } };
 }
 
 export async function readInstanceConfig(path: string): Promise<InstanceConfig> {

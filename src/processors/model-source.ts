@@ -118,6 +118,7 @@ export async function fetchModel(url: string, opts: ModelSourceOptions): Promise
     } catch (e) {
       res.body.destroy();
       if (e instanceof ProcessorStartError) throw e;
+      if (Number.isFinite(declared) && bytes < declared && !signal.aborted) throw fail(`truncated download: got ${bytes} of ${declared} bytes`);
       throw fail(signal.aborted ? `the download did not finish within ${timeoutMs} ms` : `the download broke off: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
