@@ -23,7 +23,8 @@ const CASES = [
 function measure(name: string, modelFile: string, csvFile: string): Record<string, unknown> {
   const model = loadPmmlModel(readFileSync(join(CORPUS, modelFile)), modelFile);
   const known = new Set(model.inputs.map((f) => f.name));
-  const records = parse(readFileSync(join(CORPUS, csvFile)), { bom: true }) as string[][];
+  const table: unknown = parse(readFileSync(join(CORPUS, csvFile)), { bom: true });
+  const records = table as string[][];
   const header = records.shift() ?? [];
   const keep = header.map((h, i) => [h, i] as const).filter(([h]) => known.has(h));
   const lines = [keep.map(([h]) => h).join(',')];

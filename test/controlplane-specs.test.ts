@@ -67,7 +67,7 @@ const INVALID: { name: string; spec: unknown; paths: string[]; match?: RegExp }[
   { name: 'rate limit enabled without a limit', spec: { name: 'a', processor: 'echo', networking: { gateway_policy: { rate_limit: { enable: true } } } }, paths: ['networking.gateway_policy.rate_limit.limit'] },
   { name: 'token too short', spec: { name: 'a', processor: 'echo', token: 'abc' }, paths: ['token'] },
   { name: 'a model file that does not exist', spec: { name: 'a', processor: 'xgboost', model_path: '/nonexistent/m.json' }, paths: ['model_path'], match: /no such file/ },
-  { name: 'model_config a built-in processor does not read', spec: { name: 'a', processor: 'xgboost', model_path: '/etc/passwd', model_config: { num_iteratoin: 3 } }, paths: ['model_config.num_iteratoin'], match: /known: num_iteration/ },
+  { name: 'model_config a built-in processor does not read', spec: { name: 'a', processor: 'xgboost', model_path: '/etc/passwd', model_config: { iteration_ned: 3 } }, paths: ['model_config.iteration_ned'], match: /known: iteration_end/ },
   { name: 'batching for a container', spec: { name: 'a', containers: [{ script: 'true', port: 8000 }], metadata: { rpc: { batching: true } } }, paths: ['metadata.rpc.batching'] },
   { name: 'a model folder without model_entry', spec: { name: 'a', processor: 'onnx', model_path: '/tmp' }, paths: ['model_entry'], match: /is a folder/ },
   { name: 'a warm-up file that does not exist', spec: { name: 'a', processor: 'echo', warm_up_data_path: '/nonexistent/warm.jsonl' }, paths: ['warm_up_data_path'], match: /no such file/ },

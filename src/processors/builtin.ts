@@ -15,7 +15,7 @@ export function isModelProcessor(name: string): name is ModelProcessor {
 
 /** model_config keys each built-in processor reads, with the form each takes. */
 export const MODEL_CONFIG_KEYS: Record<ModelProcessor, Record<string, string>> = {
-  xgboost: { num_iteration: 'an integer ≥ 1: score with the first N boosting rounds only (default: all, or best_iteration when the model has one)' },
+  xgboost: { iteration_end: 'an integer ≥ 1: score with boosting rounds [0, iteration_end) only (default: best_iteration + 1 when the model has one, else every round)' },
   lightgbm: { num_iteration: 'an integer ≥ 1: score with the first N iterations only (default: all, or best_iteration when the model has one)' },
   pmml: {},
   onnx: {
@@ -58,14 +58,15 @@ function intOption(config: unknown, key: string): number | undefined {
 }
 
 export async function tabularLoader(processor: Exclude<ModelProcessor, 'onnx'>, config: unknown): Promise<TabularLoader> {
-  const n = intOption(config, 'num_iteration');
   switch (processor) {
     case 'xgboost': {
       const { loadXgboostModel } = await import('./xgboost/index.js');
+      const n = intOption(config, 'iteration_end');
       return (bytes, file) => loadXgboostModel(bytes, file, n === undefined ? {} : { iterationEnd: n });
     }
     case 'lightgbm': {
       const { loadLightgbmModel } = await import('./lightgbm/index.js');
+      const n = intOption(config, 'num_iteration');
       return (bytes, file) => loadLightgbmModel(bytes, file, n === undefined ? {} : { numIteration: n });
     }
     case 'pmml': {

@@ -26,7 +26,8 @@ export function readManifest(root: string, folder: string): Record<string, strin
 
 /** A CSV file as a header and rows of cell text (quotes handled, nothing trimmed). */
 export function readCsv(path: string): { header: string[]; rows: string[][] } {
-  const records = parse(readFileSync(path), { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+  const parsed: unknown = parse(readFileSync(path), { relax_column_count: true, skip_empty_lines: true, bom: true });
+  const records = parsed as string[][];
   const header = records.shift() ?? [];
   return { header, rows: records };
 }
