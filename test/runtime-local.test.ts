@@ -176,7 +176,7 @@ void test('a processor service runs the instance host with instance.json and its
   await waitForPhase(rt, req.instance, 'ready');
   const folder = join(h.dir, 'instances', req.instance);
   const config: unknown = JSON.parse(await readFile(join(folder, 'instance.json'), 'utf8'));
-  assert.deepEqual(config, { service: 'echo_proc', instance: req.instance, version: 1, host: '127.0.0.1', port: record.port, dir: folder, spec: req.spec });
+  assert.deepEqual(config, { service: 'echo_proc', instance: req.instance, version: 1, host: '127.0.0.1', port: record.port, dir: folder, modelsDir: join(h.dir, 'models'), spec: req.spec });
   const echoed = await httpRequest(record.port, '/', 'POST', 'ping');
   assert.deepEqual(echoed, { status: 200, body: 'ping' });
   const lines = await collect(rt.logs(req.instance, {}));
