@@ -8,12 +8,12 @@
 //
 // The system under test is a real `easel up` with an echo service of one instance (the
 // instance host, `easel instance`); --cpu-prof writes V8 CPU profiles of easel's processes into <dir>.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstanceDescription, ServiceDescription } from '../src/contract/api.js';
 import { median, round, sleep, startStack } from './support.js';
+import { parseWrk, runWrk, type WrkResult } from './wrk.js';
 
 const SERVICE = 'echo';
 const BODY = '{"inputs":[[5.1,3.5,1.4,0.2]],"request_id":"bench-0001"}';
@@ -87,48 +87,6 @@ async function startBenchStack(cpuProfDir: string | null): Promise<Stack> {
   }
 }
 
-interface WrkResult {
-  rps: number;
-  requests: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-function runWrk(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout) => {
-      if (err === null) resolve(stdout);
-      else reject(Object.assign(new Error(err.message), { code: err.code }));
-    });
-  });
-}
-
-function toMs(value: string, unit: string): number {
-  const n = Number.parseFloat(value);
-  if (unit === 'us') return n / 1000;
-  if (unit === 's') return n * 1000;
-  if (unit === 'm') return n * 60_000;
-  return n;
-}
-
-function parseWrk(out: string): WrkResult {
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  if (rps === null) throw new Error(`cannot read wrk output:\n${out}`);
-  const p50 = /^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(out);
-  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(out);
-  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const sockErrors = sock === null ? 0 : sock.slice(1).reduce((a, b) => a + Number(b), 0);
-  const requests = /(\d+) requests in/.exec(out);
-  return {
-    rps: Number.parseFloat(rps[1]!),
-    requests: requests === null ? 0 : Number(requests[1]),
-    p50Ms: p50 === null ? NaN : toMs(p50[1]!, p50[2]!),
-    p99Ms: p99 === null ? NaN : toMs(p99[1]!, p99[2]!),
-    errors: (non2xx === null ? 0 : Number(non2xx[1])) + sockErrors,
-  };
-}
 
 /**
  * CPU seconds (user + system) a process has used, from /proc (Linux); null elsewhere. Unlike
