@@ -85,6 +85,13 @@ export function serviceUrl(s: ServiceDescription, gateway: string | undefined): 
   return s.InternetEndpoint === '' ? undefined : s.InternetEndpoint;
 }
 
+/** A first call to copy: model processors describe themselves on GET, the others echo or answer a body. */
+function tryIt(s: ServiceDescription, auth: string, url: string): string {
+  const processor = s.ServiceConfig.processor;
+  if (processor !== undefined && processor !== 'echo') return `curl ${auth}${url}   # the model's inputs and outputs`;
+  return `curl ${auth}-d '{"hello": "world"}' ${url}`;
+}
+
 /** Printed once a created service runs: where to call it, its token and a call to copy. */
 export function serviceSummary(s: ServiceDescription, gateway: string | undefined): string {
   const url = serviceUrl(s, gateway);
@@ -94,7 +101,7 @@ export function serviceSummary(s: ServiceDescription, gateway: string | undefine
     ['Service', s.ServiceName],
     ['Endpoint', shownUrl],
     ['Token', s.AccessToken === '' ? '(none: networking.disable_auth)' : s.AccessToken],
-    ['Try it', `curl ${auth}-d '{"hello": "world"}' ${shellQuote(shownUrl)}`],
+    ['Try it', tryIt(s, auth, shellQuote(shownUrl))],
   ];
   if (url === undefined) fields.push(['Note', 'the control plane knows no gateway URL: pass --gateway <url> or set $EASEL_GATEWAY']);
   return renderFields(fields);
