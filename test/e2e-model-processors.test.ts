@@ -2,18 +2,14 @@
 // gateway, with their signatures, bad input, http model sources, warm-up and batching.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { EASEL_BIN, PACKAGE_ROOT } from '../src/shared/paths.js';
+import { PACKAGE_ROOT } from '../src/shared/paths.js';
 import { cleanup, startEasel, type EaselProcess } from './helpers/easel-process.js';
-import { TAG_VAR } from './helpers/cleanup.js';
 import { call } from './helpers/http.js';
 import { NO_CORPUS, corpusRoot, readCsv } from './helpers/corpus.js';
 
-const run = promisify(execFile);
 let easel: EaselProcess;
 let models: Server;
 let modelsUrl = '';
@@ -44,14 +40,6 @@ after(async () => {
   await cleanup(easel);
 });
 
-async function cli(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [EASEL_BIN, ...args], {
-    cwd: PACKAGE_ROOT,
-    env: { ...process.env, EASEL_ENDPOINT: easel.cpUrl, EASEL_TOKEN: easel.token, [TAG_VAR]: easel.tag },
-    timeout: 120_000,
-  });
-  return stdout;
-}
 
 async function tokenOf(service: string): Promise<string> {
   return (await easel.describe(service)).AccessToken ?? '';
@@ -67,7 +55,7 @@ interface Scored {
 }
 
 test('xgboost: the example deploys through the CLI and scores JSON rows, instances and CSV through the gateway', async () => {
-  await cli('create', join('examples', 'risk.json'));
+  await easel.cli('create', join('examples', 'risk.json'));
   await easel.waitStatus('risk', 'Running', 60_000);
   const token = await tokenOf('risk');
   const rows = await easel.predict('risk', '[{"age": 31, "income": 42000, "debt_ratio": 0.35, "late_payments": 0}, {"age": 58, "income": null, "debt_ratio": 1.2, "late_payments": 3}]', { token });
@@ -80,7 +68,7 @@ test('xgboost: the example deploys through the CLI and scores JSON rows, instanc
   assert.equal(positional[0]?.value, scored[0]?.value);
   const csv = await easel.predict('risk', 'late_payments,age,income,debt_ratio\n3,58,,1.2\n', { token, headers: { 'content-type': 'text/csv' } });
   assert.equal(csv.json<Scored[]>()[0]?.value, scored[1]?.value);
-  const viaCli = JSON.parse(await cli('predict', 'risk', '-d', '{"age": 31, "income": 42000, "debt_ratio": 0.35, "late_payments": 0}')) as Scored[];
+  const viaCli = JSON.parse(await easel.cli('predict', 'risk', '-d', '{"age": 31, "income": 42000, "debt_ratio": 0.35, "late_payments": 0}')) as Scored[];
   assert.equal(viaCli[0]?.value, scored[0]?.value);
 });
 
@@ -131,7 +119,7 @@ test('batching: concurrent requests, good and bad mixed, get exactly what they g
 });
 
 test('onnx: the example answers the Open Inference Protocol on /api/predict and /v2/models', async () => {
-  await cli('create', join('examples', 'iris.json'));
+  await easel.cli('create', join('examples', 'iris.json'));
   await easel.waitStatus('iris', 'Running', 60_000);
   const token = await tokenOf('iris');
   const body = JSON.stringify({ inputs: [{ name: 'measurements', shape: [2, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3] }] });
@@ -171,7 +159,7 @@ test('lightgbm and pmml: corpus models deploy and score like their engines', { s
   assert.equal(scored.status, 200, scored.text);
   scored.json<Scored[]>().forEach((s, i) => near(s.value, Number(expectedAuto.rows[i]?.[0]), 1e-9));
 
-  await cli('create', writeSpec({ name: 'iris_tree', processor: 'pmml', model_path: join(root, 'pmml/jpmml-evaluator-it/knime/pmml/DecisionTreeIris.pmml') }));
+  await easel.cli('create', writeSpec({ name: 'iris_tree', processor: 'pmml', model_path: join(root, 'pmml/jpmml-evaluator-it/knime/pmml/DecisionTreeIris.pmml') }));
   await easel.waitStatus('iris_tree', 'Running', 60_000);
   const tree = await easel.predict('iris_tree', '[{"Sepal_Length": 5.1, "Sepal_Width": 3.5, "Petal_Length": 1.4, "Petal_Width": 0.2}]', { token: await tokenOf('iris_tree') });
   assert.equal(tree.status, 200, tree.text);

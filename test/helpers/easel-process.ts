@@ -1,10 +1,11 @@
 // Runs `easel up` as a real child process with a temporary home, for end-to-end tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { EventDescription, InstanceDescription, ServiceDescription } from '../../src/contract/api.js';
-import { EASEL_BIN } from '../../src/shared/paths.js';
+import { EASEL_BIN, PACKAGE_ROOT } from '../../src/shared/paths.js';
 import { call, type Reply } from './http.js';
 import { waitFor } from './wait.js';
 import { TAG_VAR, killTagged, newTag } from './cleanup.js';
@@ -39,6 +40,16 @@ export class EaselProcess {
 
   get gatewayPort(): number {
     return Number(new URL(this.gatewayUrl).port);
+  }
+
+  /** Runs the CLI against this easel from the package root, as `npx easel ...` does; resolves to its stdout. */
+  async cli(...args: string[]): Promise<string> {
+    const { stdout } = await promisify(execFile)(process.execPath, [EASEL_BIN, ...args], {
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, EASEL_ENDPOINT: this.cpUrl, EASEL_TOKEN: this.token, [TAG_VAR]: this.tag },
+      timeout: 120_000,
+    });
+    return stdout;
   }
 
   api(method: string, path: string, body?: unknown): Promise<Reply> {
