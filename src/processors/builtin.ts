@@ -16,7 +16,7 @@ export function isModelProcessor(name: string): name is ModelProcessor {
 /** model_config keys each built-in processor reads, with the form each takes. */
 export const MODEL_CONFIG_KEYS: Record<ModelProcessor, Record<string, string>> = {
   xgboost: { iteration_end: 'an integer ≥ 1: score with boosting rounds [0, iteration_end) only (default: best_iteration + 1 when the model has one, else every round)' },
-  lightgbm: { num_iteration: 'an integer ≥ 1: score with the first N iterations only (default: all, or best_iteration when the model has one)' },
+  lightgbm: { num_iteration: 'an integer ≥ 1: score with the first N iterations only (default: every iteration in the file)' },
   pmml: {},
   onnx: {
     intra_op_num_threads: 'an integer from 1 to 1024: threads onnxruntime uses inside one operator',
