@@ -59,11 +59,24 @@ export function optypeOf(el: XmlElement, dataType: DataType): Optype {
   return dataType === 'string' || dataType === 'boolean' ? 'categorical' : 'continuous';
 }
 
-function numberAttr(el: XmlElement, name: string, fallback: number): number {
-  const text = el.attrs[name];
-  if (text === undefined) return fallback;
+/** The number in attribute `attr`, undefined when it is absent; `owner` names the element in errors. */
+export function optionalNumberAttr(el: XmlElement, attr: string, owner: string = el.name): number | undefined {
+  const text = el.attrs[attr];
+  if (text === undefined) return undefined;
   const n = parseNumber(text);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${name} "${text}"`);
+  if (n === undefined) throw new PmmlError(`${owner} has a non-numeric ${attr} "${text}"`);
+  return n;
+}
+
+/** The number in attribute `attr`, `fallback` when it is absent. */
+export function numberAttr(el: XmlElement, attr: string, fallback: number): number {
+  return optionalNumberAttr(el, attr) ?? fallback;
+}
+
+/** The number in attribute `attr`, which must be there. */
+export function requiredNumberAttr(el: XmlElement, attr: string, owner: string = el.name): number {
+  const n = optionalNumberAttr(el, attr, owner);
+  if (n === undefined) throw new PmmlError(`${owner} has no ${attr}`);
   return n;
 }
 

@@ -4,8 +4,8 @@
 import type { RawValue } from '../tabular/model.js';
 import { RowError } from '../tabular/model.js';
 import type { Value } from './model.js';
-import { isValidValue, PmmlError, type DataField, type FieldDef } from './fields.js';
-import { categoryKey, coerce, formatNumber, parseNumber, parseText, type DataType } from './values.js';
+import { isValidValue, optionalNumberAttr, PmmlError, type DataField, type FieldDef } from './fields.js';
+import { categoryKey, coerce, formatNumber, parseText, type DataType } from './values.js';
 import { childrenNamed, type XmlElement } from './xml.js';
 
 export type InvalidTreatment = 'returnInvalid' | 'asIs' | 'asMissing' | 'asValue';
@@ -32,13 +32,7 @@ function oneOf<T extends string>(el: XmlElement, attr: string, allowed: readonly
   throw new PmmlError(`MiningField "${el.attrs['name'] ?? ''}" has unknown ${attr} "${v}"`);
 }
 
-function optionalNumber(el: XmlElement, attr: string): number | undefined {
-  const t = el.attrs[attr];
-  if (t === undefined) return undefined;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`MiningField "${el.attrs['name'] ?? ''}" has a non-numeric ${attr} "${t}"`);
-  return n;
-}
+const optionalNumber = (el: XmlElement, attr: string): number | undefined => optionalNumberAttr(el, attr, `MiningField "${el.attrs['name'] ?? ''}"`);
 
 export function parseMiningSchema(model: XmlElement): MiningField[] {
   const schema = model.children.find((c) => c.name === 'MiningSchema');

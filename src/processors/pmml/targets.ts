@@ -2,8 +2,8 @@
 // clamped to min/max, rescaled and cast to integer; a model with no prediction falls back to
 // the TargetValue default (regression) or prior probabilities (classification).
 import type { ModelResult, Value } from './model.js';
-import { PmmlError, type FieldDef } from './fields.js';
-import { categoryKey, parseNumber, parseText } from './values.js';
+import { optionalNumberAttr, PmmlError, type FieldDef } from './fields.js';
+import { categoryKey, parseText } from './values.js';
 import { childrenNamed, type XmlElement } from './xml.js';
 
 export interface TargetSpec {
@@ -14,13 +14,7 @@ export interface TargetSpec {
   readonly apply: (r: ModelResult) => ModelResult;
 }
 
-function num(el: XmlElement, attr: string): number | undefined {
-  const t = el.attrs[attr];
-  if (t === undefined) return undefined;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`Target "${el.attrs['field'] ?? ''}" has a non-numeric ${attr} "${t}"`);
-  return n;
-}
+const num = (el: XmlElement, attr: string): number | undefined => optionalNumberAttr(el, attr, `Target "${el.attrs['field'] ?? ''}"`);
 
 function caster(mode: string | undefined): ((x: number) => number) | undefined {
   switch (mode) {

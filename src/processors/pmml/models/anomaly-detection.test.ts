@@ -2,22 +2,15 @@
 // model here is a fixed stand-in handed out by the compile environment.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompileEnv, CompiledModel, ModelResult, Scope } from '../model.js';
+import type { CompileEnv, ModelResult } from '../model.js';
 import { parseXml } from '../xml.js';
 import { averagePathLength, compileAnomalyDetectionModel, isolationScore } from './anomaly-detection.js';
+import { rowScope, testEnv } from './harness.js';
 
-const NO_SCOPE: Scope = { get: () => null, isMissing: () => true, values: () => [] };
+const NO_SCOPE = rowScope({});
 
 function envWith(result: ModelResult): CompileEnv {
-  const inner: CompiledModel = { functionName: 'regression', targets: [], evaluate: () => result };
-  return {
-    field: () => undefined,
-    compileModel: () => inner,
-    compilePredicate: () => assert.fail('no predicates here'),
-    compileExpression: () => assert.fail('no expressions here'),
-    parse: (_field, text) => text,
-    defineField: () => assert.fail('no modelChain here'),
-  };
+  return testEnv({}, { expressions: false, model: { functionName: 'regression', targets: [], evaluate: () => result } });
 }
 
 const wrap = (attrs: string, inner: string, extra = ''): string =>

@@ -2,18 +2,12 @@
 // values the rule OutputFields give.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompileEnv, ModelResult, Scope, Value } from '../model.js';
+import type { ModelResult, Scope, Value } from '../model.js';
 import { parseXml } from '../xml.js';
 import { compileAssociationModel, ruleFeatureDataType, ruleOutput } from './association.js';
+import { testEnv } from './harness.js';
 
-const ENV: CompileEnv = {
-  field: () => undefined,
-  compileModel: () => assert.fail('no nested models here'),
-  compilePredicate: () => assert.fail('no predicates here'),
-  compileExpression: () => assert.fail('no expressions here'),
-  parse: (_field, text) => text,
-  defineField: () => assert.fail('no modelChain here'),
-};
+const ENV = testEnv({}, { expressions: false });
 
 /** A transaction: the item field takes each of `items`. */
 function basket(items: string[]): Scope {

@@ -8,9 +8,9 @@
 // ranked by rankBasis (confidence, support, lift, leverage, affinity) in rankOrder; the orders are
 // sorted once at load, so a row only walks them.
 import type { CompileEnv, CompiledModel, ModelResult, Scope, Value } from '../model.js';
-import { PmmlError } from '../fields.js';
+import { optionalNumberAttr, PmmlError, requiredNumberAttr } from '../fields.js';
 import { parseMiningSchema } from '../mining-schema.js';
-import { parseNumber, valueText } from '../values.js';
+import { valueText } from '../values.js';
 import { childrenNamed, type XmlElement } from '../xml.js';
 
 /** Where an association model puts its per-row match in ModelResult.extras. */
@@ -144,14 +144,7 @@ export function ruleOutput(el: XmlElement, feature: string): (r: ModelResult) =>
 }
 
 function measure(el: XmlElement, attr: string, required: boolean): number | undefined {
-  const t = el.attrs[attr];
-  if (t === undefined) {
-    if (required) throw new PmmlError(`an AssociationRule has no ${attr}`);
-    return undefined;
-  }
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`an AssociationRule has a non-numeric ${attr} "${t}"`);
-  return n;
+  return (required ? requiredNumberAttr : optionalNumberAttr)(el, attr, 'an AssociationRule');
 }
 
 const PRESENT = new Set(['T', 'true', '1']);

@@ -2,7 +2,7 @@
 // compiled once. The ComparisonMeasure code here is shared with NearestNeighborModel: field values
 // become numbers (categories of delta/equal fields become codes) so one measure loop serves both.
 import type { CompileEnv, CompiledModel, ModelResult, Scope, Value } from '../model.js';
-import { PmmlError } from '../fields.js';
+import { numberAttr, PmmlError } from '../fields.js';
 import { parseArray } from '../predicates.js';
 import { categoryKey, isDataType, isNumericType, parseNumber, parseText, toNumber } from '../values.js';
 import { child, childrenNamed, type XmlElement } from '../xml.js';
@@ -29,14 +29,6 @@ const DISTANCES = new Set(['euclidean', 'squaredEuclidean', 'chebychev', 'cityBl
 const SIMILARITIES = new Set(['simpleMatching', 'jaccard', 'tanimoto', 'binarySimilarity']);
 const LN2 = Math.log(2);
 
-function num(el: XmlElement, attr: string, fallback: number): number {
-  const t = el.attrs[attr];
-  if (t === undefined) return fallback;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${attr} "${t}"`);
-  return n;
-}
-
 /** A ClusteringField or KNNInput as a ComparisonField; `fallback` is the ComparisonMeasure's compareFunction. */
 export function comparisonField(el: XmlElement, fallback: CompareFunction): ComparisonField {
   const field = el.attrs['field'];
@@ -51,7 +43,7 @@ export function comparisonField(el: XmlElement, fallback: CompareFunction): Comp
   const scaleText = el.attrs['similarityScale'];
   const scale = scaleText === undefined ? undefined : parseNumber(scaleText);
   if (compare === 'gaussSim' && scale === undefined) throw new PmmlError(`${el.name} "${field}" uses gaussSim without a similarityScale`);
-  return { field, weight: num(el, 'fieldWeight', 1), compare, scale };
+  return { field, weight: numberAttr(el, 'fieldWeight', 1), compare, scale };
 }
 
 /** The compareFunction a ComparisonMeasure gives fields that name none (absDiff by default). */
@@ -83,7 +75,7 @@ export function compileMeasure(measureEl: XmlElement, fields: readonly Compariso
   if (m === undefined) throw new PmmlError('ComparisonMeasure has no supported measure (euclidean, squaredEuclidean, chebychev, cityBlock, minkowski, simpleMatching, jaccard, tanimoto, binarySimilarity)');
   const n = fields.length;
   if (SIMILARITIES.has(m.name)) {
-    const c = ['c11', 'c10', 'c01', 'c00', 'd11', 'd10', 'd01', 'd00'].map((p) => num(m, `${p}-parameter`, NaN));
+    const c = ['c11', 'c10', 'c01', 'c00', 'd11', 'd10', 'd01', 'd00'].map((p) => numberAttr(m, `${p}-parameter`, NaN));
     if (m.name === 'binarySimilarity' && c.some(Number.isNaN)) throw new PmmlError('binarySimilarity needs all eight c/d parameters');
     const [c11, c10, c01, c00, d11, d10, d01, d00] = c as [number, number, number, number, number, number, number, number];
     return {
@@ -116,7 +108,7 @@ export function compileMeasure(measureEl: XmlElement, fields: readonly Compariso
       },
     };
   }
-  const p = m.name === 'minkowski' ? num(m, 'p-parameter', NaN) : m.name === 'euclidean' || m.name === 'squaredEuclidean' ? 2 : 1;
+  const p = m.name === 'minkowski' ? numberAttr(m, 'p-parameter', NaN) : m.name === 'euclidean' || m.name === 'squaredEuclidean' ? 2 : 1;
   if (Number.isNaN(p) || p < 0) throw new PmmlError('minkowski needs a non-negative p-parameter');
   const chebychev = m.name === 'chebychev';
   const root = m.name === 'euclidean' ? Math.sqrt : m.name === 'minkowski' ? (s: number) => Math.pow(s, 1 / p) : (s: number) => s;
@@ -175,6 +167,17 @@ export function fieldEncoder(f: ComparisonField, env: CompileEnv): FieldEncoder 
       return code;
     },
   };
+}
+
+/** Reads a row into `x`, one value per encoder; false when every value is missing. */
+export function readRow(encoders: readonly FieldEncoder[], scope: Scope, x: Float64Array): boolean {
+  let present = false;
+  for (let i = 0; i < encoders.length; i++) {
+    const v = (encoders[i] as FieldEncoder).read(scope);
+    x[i] = v;
+    if (!Number.isNaN(v)) present = true;
+  }
+  return present;
 }
 
 /** Σweights / Σweights of the present values: how much a distance over fewer fields is scaled up. */
@@ -269,13 +272,7 @@ export function compileClusteringModel(el: XmlElement, env: CompileEnv): Compile
   const ranked = outputRanks(el);
   const x = new Float64Array(n);
   const evaluate = (scope: Scope): ModelResult => {
-    let present = 0;
-    for (let i = 0; i < n; i++) {
-      const v = (encoders[i] as FieldEncoder).read(scope);
-      x[i] = v;
-      if (!Number.isNaN(v)) present++;
-    }
-    if (present === 0) return NO_RESULT;
+    if (!readRow(encoders, scope, x)) return NO_RESULT;
     const adjustment = missingAdjustment(x, missingWeights);
     const values = new Float64Array(ids.length);
     for (let k = 0; k < ids.length; k++) values[k] = measure.compare(x, centers, k * n, adjustment);

@@ -4,8 +4,8 @@
 // predictors become a prediction: identity (regression, generalLinear), an inverse link
 // (generalizedLinear), softmax (multinomialLogistic), a cumulative link (ordinalMultinomial) or
 // a cumulative hazard (CoxRegression).
-import type { CompileEnv, CompiledModel, ModelResult, Scope, Value } from '../model.js';
-import { PmmlError } from '../fields.js';
+import type { CompileEnv, CompiledModel, Scope, Value } from '../model.js';
+import { optionalNumberAttr, PmmlError } from '../fields.js';
 import { miningTargets } from '../mining-schema.js';
 import { parseArray } from '../predicates.js';
 import { categoryKey, parseNumber } from '../values.js';
@@ -14,14 +14,6 @@ import { inverseLink } from './regression.js';
 import { argMax } from './arg-max.js';
 
 type Read = (scope: Scope) => Value;
-
-function num(el: XmlElement, attr: string): number | undefined {
-  const t = el.attrs[attr];
-  if (t === undefined) return undefined;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${attr} "${t}"`);
-  return n;
-}
 
 function fieldReader(env: CompileEnv, name: string): Read {
   return env.compileExpression({ name: 'FieldRef', attrs: { field: name }, children: [], text: '' });
@@ -98,9 +90,9 @@ interface Baseline {
 
 function baseline(el: XmlElement, maxTime: number | undefined): Baseline {
   const cells = childrenNamed(el, 'BaselineCell')
-    .map((c) => ({ t: num(c, 'time') ?? NaN, h: num(c, 'cumHazard') ?? NaN }))
+    .map((c) => ({ t: optionalNumberAttr(c, 'time') ?? NaN, h: optionalNumberAttr(c, 'cumHazard') ?? NaN }))
     .sort((x, y) => x.t - y.t);
-  return { times: Float64Array.from(cells, (c) => c.t), hazards: Float64Array.from(cells, (c) => c.h), maxTime: num(el, 'maxTime') ?? maxTime ?? Infinity };
+  return { times: Float64Array.from(cells, (c) => c.t), hazards: Float64Array.from(cells, (c) => c.h), maxTime: optionalNumberAttr(el, 'maxTime') ?? maxTime ?? Infinity };
 }
 
 /** The baseline cumulative hazard at time t: the last cell at or before t; null past maxTime. */
@@ -121,7 +113,7 @@ export function compileGeneralRegressionModel(el: XmlElement, env: CompileEnv): 
   const parameterEls = childrenNamed(child(el, 'ParameterList') ?? el, 'Parameter');
   const parameters = parameterEls.map((p) => p.attrs['name'] ?? '');
   const index = new Map(parameters.map((p, i) => [p, i]));
-  const referencePoints = Float64Array.from(parameterEls, (p) => num(p, 'referencePoint') ?? 0);
+  const referencePoints = Float64Array.from(parameterEls, (p) => optionalNumberAttr(p, 'referencePoint') ?? 0);
   const P = parameters.length;
 
   const factors = new Map<string, Factor>();
@@ -189,14 +181,14 @@ export function compileGeneralRegressionModel(el: XmlElement, env: CompileEnv): 
       b = new Float64Array(P);
       betas.set(key, b);
     }
-    b[param] = num(cell, 'beta') ?? 0;
+    b[param] = optionalNumberAttr(cell, 'beta') ?? 0;
   }
   const shared = betas.get('') ?? new Float64Array(P);
 
-  const offsetValue = num(el, 'offsetValue') ?? 0;
+  const offsetValue = optionalNumberAttr(el, 'offsetValue') ?? 0;
   const offsetVariable = el.attrs['offsetVariable'];
   const readOffset = offsetVariable === undefined ? undefined : fieldReader(env, offsetVariable);
-  const trialsValue = num(el, 'trialsValue');
+  const trialsValue = optionalNumberAttr(el, 'trialsValue');
   const trialsVariable = el.attrs['trialsVariable'];
   const readTrials = trialsVariable === undefined ? undefined : fieldReader(env, trialsVariable);
 
@@ -231,7 +223,7 @@ export function compileGeneralRegressionModel(el: XmlElement, env: CompileEnv): 
   if (functionName !== 'classification') {
     let inverse: (e: number) => number = (e) => e;
     if (modelType === 'generalizedLinear') {
-      inverse = glmInverse(el.attrs['linkFunction'] ?? 'identity', num(el, 'linkPower') ?? num(el, 'linkParameter') ?? 1, num(el, 'distParameter') ?? 1);
+      inverse = glmInverse(el.attrs['linkFunction'] ?? 'identity', optionalNumberAttr(el, 'linkPower') ?? optionalNumberAttr(el, 'linkParameter') ?? 1, optionalNumberAttr(el, 'distParameter') ?? 1);
     } else if (modelType !== 'regression' && modelType !== 'generalLinear') {
       throw new PmmlError(`GeneralRegressionModel modelType "${modelType}" does not apply to regression`);
     }
@@ -261,57 +253,52 @@ export function compileGeneralRegressionModel(el: XmlElement, env: CompileEnv): 
   if (declaredCategories.length === 0 && referenceValue !== undefined && referenceValue !== null && !categoryValues.has(categoryKey(referenceValue))) categories.push(referenceValue);
   const keys = categories.map((c) => (c === null ? '' : categoryKey(c)));
   const K = keys.length;
-  const result = (p: Float64Array): ModelResult => {
-    const probabilities = new Map<string, number>();
-    for (let k = 0; k < K; k++) probabilities.set(keys[k] as string, p[k] as number);
-    const best = argMax(probabilities);
-    return { value: best === undefined ? null : (categories[keys.indexOf(best)] ?? null), probabilities };
-  };
+  // The modelTypes differ only in how the linear predictors, given the row's offset, become probabilities.
+  const classifier = (probabilitiesAt: (o: number) => Float64Array): CompiledModel => ({
+    functionName,
+    targets,
+    evaluate: (scope) => {
+      if (!design(scope)) return { value: null };
+      const p = probabilitiesAt(offset(scope) ?? 0);
+      const probabilities = new Map<string, number>();
+      for (let k = 0; k < K; k++) probabilities.set(keys[k] as string, p[k] as number);
+      const best = argMax(probabilities);
+      return { value: best === undefined ? null : (categories[keys.indexOf(best)] ?? null), probabilities };
+    },
+  });
 
   if (modelType === 'multinomialLogistic') {
     const referenceKey = referenceValue === undefined || referenceValue === null ? keys.find((k) => !betas.has(k)) : categoryKey(referenceValue);
     const rows = keys.map((k) => (k === referenceKey ? undefined : (betas.get(k) ?? shared)));
-    return {
-      functionName,
-      targets,
-      evaluate: (scope) => {
-        if (!design(scope)) return { value: null };
-        const o = offset(scope) ?? 0;
-        const eta = rows.map((b) => (b === undefined ? 0 : dot(b) + o));
-        const max = Math.max(...eta);
-        const p = Float64Array.from(eta, (e) => Math.exp(e - max));
-        const sum = p.reduce((a, b) => a + b, 0);
-        for (let k = 0; k < K; k++) p[k] = (p[k] as number) / sum;
-        return result(p);
-      },
-    };
+    return classifier((o) => {
+      const eta = rows.map((b) => (b === undefined ? 0 : dot(b) + o));
+      const max = Math.max(...eta);
+      const p = Float64Array.from(eta, (e) => Math.exp(e - max));
+      const sum = p.reduce((a, b) => a + b, 0);
+      for (let k = 0; k < K; k++) p[k] = (p[k] as number) / sum;
+      return p;
+    });
   }
   if (modelType === 'ordinalMultinomial') {
     const f = inverseLink(el.attrs['cumulativeLink'] ?? 'logit');
     if (f === undefined) throw new PmmlError(`GeneralRegressionModel has unknown cumulativeLink "${el.attrs['cumulativeLink'] ?? ''}"`);
     const rows = keys.map((k) => betas.get(k));
-    return {
-      functionName,
-      targets,
-      evaluate: (scope) => {
-        if (!design(scope)) return { value: null };
-        const o = offset(scope) ?? 0;
-        const base = dot(shared) + o;
-        const p = new Float64Array(K);
-        let previous = 0;
-        for (let k = 0; k < K; k++) {
-          const b = rows[k];
-          const cumulative = k === K - 1 || b === undefined ? 1 : f(dot(b) + base);
-          p[k] = cumulative - previous;
-          previous = cumulative;
-        }
-        return result(p);
-      },
-    };
+    return classifier((o) => {
+      const base = dot(shared) + o;
+      const p = new Float64Array(K);
+      let previous = 0;
+      for (let k = 0; k < K; k++) {
+        const b = rows[k];
+        const cumulative = k === K - 1 || b === undefined ? 1 : f(dot(b) + base);
+        p[k] = cumulative - previous;
+        previous = cumulative;
+      }
+      return p;
+    });
   }
   if (modelType === 'generalizedLinear' || modelType === 'generalLinear' || modelType === 'regression') {
     if (K !== 2) throw new PmmlError(`a ${modelType} classification needs a binary target, "${targetName ?? ''}" has ${K} categories`);
-    const inverse = glmInverse(el.attrs['linkFunction'] ?? (modelType === 'generalizedLinear' ? 'logit' : 'identity'), num(el, 'linkParameter') ?? 1, num(el, 'distParameter') ?? 1);
+    const inverse = glmInverse(el.attrs['linkFunction'] ?? (modelType === 'generalizedLinear' ? 'logit' : 'identity'), optionalNumberAttr(el, 'linkParameter') ?? 1, optionalNumberAttr(el, 'distParameter') ?? 1);
     // The linear predictor gives the probability of the category its PCells name; without one, of the
     // category that is not the reference (the first by default).
     const named = [...betas.keys()].filter((k) => k !== '');
@@ -319,19 +306,13 @@ export function compileGeneralRegressionModel(el: XmlElement, env: CompileEnv): 
     const eventKey = named.length === 1 ? named[0] : keys.find((k) => k !== referenceKey);
     const event = keys[0] === eventKey ? 0 : 1;
     const beta = (eventKey === undefined ? undefined : betas.get(eventKey)) ?? shared;
-    return {
-      functionName,
-      targets,
-      evaluate: (scope) => {
-        if (!design(scope)) return { value: null };
-        const o = offset(scope) ?? 0;
-        const mu = inverse(dot(beta) + o);
-        const p = new Float64Array(2);
-        p[event] = mu;
-        p[1 - event] = 1 - mu;
-        return result(p);
-      },
-    };
+    return classifier((o) => {
+      const mu = inverse(dot(beta) + o);
+      const p = new Float64Array(2);
+      p[event] = mu;
+      p[1 - event] = 1 - mu;
+      return p;
+    });
   }
   throw new PmmlError(`GeneralRegressionModel has unknown modelType "${modelType}"`);
 }
@@ -360,7 +341,7 @@ function coxModel(el: XmlElement, env: CompileEnv, parts: CoxParts): CompiledMod
     const v = strataVariable === undefined ? (s.attrs['value'] ?? '') : env.parse(strataVariable, s.attrs['value'] ?? '');
     strata.set(v === null ? '' : categoryKey(v), baseline(s, undefined));
   }
-  const single = strata.size === 0 ? baseline(tables, num(tables, 'maxTime')) : undefined;
+  const single = strata.size === 0 ? baseline(tables, optionalNumberAttr(tables, 'maxTime')) : undefined;
   let referenceSum = 0;
   for (let p = 0; p < referencePoints.length; p++) referenceSum += (shared[p] as number) * (referencePoints[p] as number);
   return {

@@ -1,39 +1,9 @@
 // NaiveBayesModel: densities, and a small model whose probabilities are worked out by hand.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompileEnv, Scope, Value } from '../model.js';
-import { compileExpression, type ExprContext } from '../expressions.js';
-import type { Optype } from '../fields.js';
-import { parseText, type DataType } from '../values.js';
 import { FROM_EXTENSION, parseXml, type XmlElement } from '../xml.js';
 import { compileNaiveBayesModel, gaussianDensity, poissonProbability } from './naive-bayes.js';
-
-type Fields = Record<string, { dataType: DataType; optype: Optype }>;
-
-function rowScope(row: Record<string, Value>): Scope {
-  return { get: (n) => row[n] ?? null, isMissing: (n) => (row[n] ?? null) === null, values: (n) => (row[n] == null ? [] : [row[n]]) };
-}
-
-function testEnv(fields: Fields): CompileEnv {
-  const ctx: ExprContext = {
-    field: (name) => {
-      const f = fields[name];
-      if (f === undefined) throw new Error(`field "${name}" is not declared`);
-      return { def: { name, dataType: f.dataType, optype: f.optype, values: [] }, read: (s) => s.get(name) };
-    },
-    func: () => undefined,
-  };
-  return {
-    field: (name) => (fields[name] === undefined ? undefined : { ...fields[name], values: [] }),
-    compileModel: () => assert.fail('no nested models here'),
-    compilePredicate: () => assert.fail('no predicates here'),
-    compileExpression: (el) => compileExpression(el, ctx).eval,
-    parse: (field, text) => parseText(fields[field]?.dataType ?? 'string', text) ?? text,
-    defineField: () => assert.fail('no modelChain here'),
-  };
-}
-
-const close = (a: number, b: number): void => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
+import { close, rowScope, testEnv, type Fields } from './harness.js';
 
 describe('NaiveBayes densities', () => {
   it('computes the normal density', () => {

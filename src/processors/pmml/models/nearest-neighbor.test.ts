@@ -2,53 +2,9 @@
 // with the model's LocalTransformations.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompileEnv, Scope, Value } from '../model.js';
-import { compileExpression, type ExprContext } from '../expressions.js';
-import type { Optype } from '../fields.js';
-import { parseText, type DataType } from '../values.js';
 import { parseXml } from '../xml.js';
 import { compileNearestNeighborModel } from './nearest-neighbor.js';
-
-type Fields = Record<string, { dataType: DataType; optype: Optype }>;
-
-function rowScope(row: Record<string, Value>): Scope {
-  return { get: (n) => row[n] ?? null, isMissing: (n) => (row[n] ?? null) === null, values: (n) => (row[n] == null ? [] : [row[n]]) };
-}
-
-/** Names that are not plain fields are looked up in `derived` (as the framework resolves LocalTransformations). */
-function testEnv(fields: Fields, derived: Record<string, string> = {}): CompileEnv {
-  const compiled = new Map<string, (s: Scope) => Value>();
-  const ctx: ExprContext = {
-    field: (name) => {
-      const f = fields[name];
-      if (f !== undefined) return { def: { name, dataType: f.dataType, optype: f.optype, values: [] }, read: (s) => s.get(name) };
-      const src = derived[name];
-      if (src === undefined) throw new Error(`field "${name}" is not declared`);
-      return {
-        def: { name, dataType: 'double', optype: 'continuous', values: [] },
-        read: (s) => {
-          let e = compiled.get(name);
-          if (e === undefined) {
-            e = compileExpression(parseXml(src), ctx).eval;
-            compiled.set(name, e);
-          }
-          return e(s);
-        },
-      };
-    },
-    func: () => undefined,
-  };
-  return {
-    field: (name) => (fields[name] === undefined ? undefined : { ...fields[name], values: [] }),
-    compileModel: () => assert.fail('no nested models here'),
-    compilePredicate: () => assert.fail('no predicates here'),
-    compileExpression: (el) => compileExpression(el, ctx).eval,
-    parse: (field, text) => parseText(fields[field]?.dataType ?? 'string', text) ?? text,
-    defineField: () => assert.fail('no modelChain here'),
-  };
-}
-
-const close = (a: number, b: number): void => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
+import { close, rowScope, testEnv, type Fields } from './harness.js';
 
 function model(attrs: string, rows: [number, number, string, number][], extra = ''): string {
   return `
@@ -125,7 +81,7 @@ describe('NearestNeighborModel', () => {
   it('transforms untransformed training instances with the LocalTransformations', () => {
     const local = '<LocalTransformations><DerivedField name="xs" optype="continuous" dataType="double"><Apply function="*"><FieldRef field="x"/><Constant>10</Constant></Apply></DerivedField></LocalTransformations>';
     const xml = model('', ROWS, local).replace('<KNNInput field="x"/>', '<KNNInput field="xs"/>');
-    const m = compileNearestNeighborModel(parseXml(xml), testEnv(FIELDS, { xs: '<Apply function="*"><FieldRef field="x"/><Constant>10</Constant></Apply>' }));
+    const m = compileNearestNeighborModel(parseXml(xml), testEnv(FIELDS, { derived: { xs: '<Apply function="*"><FieldRef field="x"/><Constant>10</Constant></Apply>' } }));
     const r = m.evaluate(rowScope({ x: 2.9 }));
     assert.equal(r.entityId, '30');
     close(r.affinities?.get('30') as number, 1);

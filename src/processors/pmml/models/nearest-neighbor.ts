@@ -10,7 +10,7 @@ import { PmmlError } from '../fields.js';
 import { miningTargets } from '../mining-schema.js';
 import { categoryKey, compareValues, isDataType, parseNumber, parseText, toNumber } from '../values.js';
 import { child, childrenNamed, type XmlElement } from '../xml.js';
-import { comparisonField, compileMeasure, defaultCompareFunction, fieldEncoder, missingAdjustment, outputRanks, ranking, rankingExtras, type FieldEncoder } from './clustering.js';
+import { comparisonField, compileMeasure, defaultCompareFunction, fieldEncoder, missingAdjustment, outputRanks, ranking, rankingExtras, readRow, type FieldEncoder } from './clustering.js';
 
 const NO_RESULT: ModelResult = Object.freeze({ value: null });
 
@@ -206,13 +206,7 @@ export function compileNearestNeighborModel(el: XmlElement, env: CompileEnv): Co
   };
 
   const evaluate = (scope: Scope): ModelResult => {
-    let present = 0;
-    for (let i = 0; i < n; i++) {
-      const v = (encoders[i] as FieldEncoder).read(scope);
-      x[i] = v;
-      if (!Number.isNaN(v)) present++;
-    }
-    if (present === 0) return NO_RESULT;
+    if (!readRow(encoders, scope, x)) return NO_RESULT;
     const adjustment = missingAdjustment(x, undefined);
     for (let r = 0; r < rows.length; r++) {
       const score = measure.compare(x, matrix, r * n, adjustment);

@@ -2,39 +2,11 @@
 // networks compiled from XML and run on hand-made rows.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompileEnv, Scope, Value } from '../model.js';
-import { compileExpression, type ExprContext } from '../expressions.js';
-import type { Optype } from '../fields.js';
-import { categoryKey, parseText, type DataType } from '../values.js';
+import { categoryKey } from '../values.js';
 import { parseXml } from '../xml.js';
 import { ACTIVATIONS, compileNeuralNetwork, denormalizer, normalizeLayer, radialBasis } from './neural-network.js';
+import { close, rowScope, testEnv, type Fields } from './harness.js';
 
-type Fields = Record<string, { dataType: DataType; optype: Optype }>;
-
-function rowScope(row: Record<string, Value>): Scope {
-  return { get: (n) => row[n] ?? null, isMissing: (n) => (row[n] ?? null) === null, values: (n) => (row[n] == null ? [] : [row[n]]) };
-}
-
-function testEnv(fields: Fields): CompileEnv {
-  const ctx: ExprContext = {
-    field: (name) => {
-      const f = fields[name];
-      if (f === undefined) throw new Error(`field "${name}" is not declared`);
-      return { def: { name, dataType: f.dataType, optype: f.optype, values: [] }, read: (s) => s.get(name) };
-    },
-    func: () => undefined,
-  };
-  return {
-    field: (name) => (fields[name] === undefined ? undefined : { ...fields[name], values: [] }),
-    compileModel: () => assert.fail('no nested models here'),
-    compilePredicate: () => assert.fail('no predicates here'),
-    compileExpression: (el) => compileExpression(el, ctx).eval,
-    parse: (field, text) => parseText(fields[field]?.dataType ?? 'string', text) ?? text,
-    defineField: () => assert.fail('no modelChain here'),
-  };
-}
-
-const close = (a: number, b: number): void => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 describe('NeuralNetwork activation functions', () => {

@@ -4,9 +4,9 @@
 // regression, NormDiscrete names the category whose probability the neuron gives.
 import type { CompileEnv, CompiledModel, ModelResult, Scope, Value } from '../model.js';
 import { expressionChild } from '../expressions.js';
-import { PmmlError } from '../fields.js';
+import { optionalNumberAttr, PmmlError } from '../fields.js';
 import { miningTargets } from '../mining-schema.js';
-import { categoryKey, parseNumber, toNumber } from '../values.js';
+import { categoryKey, toNumber } from '../values.js';
 import { child, childrenNamed, type XmlElement } from '../xml.js';
 
 /** An activation function of PMML: the neuron's output from its weighted input sum z. */
@@ -68,14 +68,6 @@ type TargetOutput =
 
 const NO_RESULT: ModelResult = Object.freeze({ value: null });
 
-function num(el: XmlElement, attr: string): number | undefined {
-  const t = el.attrs[attr];
-  if (t === undefined) return undefined;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${attr} "${t}"`);
-  return n;
-}
-
 function asNumber(v: Value): number | null {
   if (v === null) return null;
   const n = toNumber(v);
@@ -84,7 +76,7 @@ function asNumber(v: Value): number | null {
 
 /** The inverse of a NormContinuous: finds the LinearNorm segment by norm value; outside, the end segments extend. */
 export function denormalizer(normContinuous: XmlElement): (y: number) => number {
-  const points = childrenNamed(normContinuous, 'LinearNorm').map((ln) => ({ orig: num(ln, 'orig'), norm: num(ln, 'norm') }));
+  const points = childrenNamed(normContinuous, 'LinearNorm').map((ln) => ({ orig: optionalNumberAttr(ln, 'orig'), norm: optionalNumberAttr(ln, 'norm') }));
   if (points.length < 2 || points.some((p) => p.orig === undefined || p.norm === undefined)) {
     throw new PmmlError(`NormContinuous on "${normContinuous.attrs['field'] ?? ''}" needs at least two LinearNorm elements with orig and norm`);
   }
@@ -142,9 +134,9 @@ export function compileNeuralNetwork(el: XmlElement, env: CompileEnv): CompiledM
   for (const layerEl of childrenNamed(el, 'NeuralLayer')) {
     const activationName = layerEl.attrs['activationFunction'] ?? netActivation;
     if (activationName === undefined) throw new PmmlError('NeuralNetwork has no activationFunction');
-    const threshold = num(layerEl, 'threshold') ?? num(el, 'threshold') ?? 0;
-    const width = num(layerEl, 'width') ?? num(el, 'width');
-    const altitude = num(layerEl, 'altitude') ?? num(el, 'altitude') ?? 1;
+    const threshold = optionalNumberAttr(layerEl, 'threshold') ?? optionalNumberAttr(el, 'threshold') ?? 0;
+    const width = optionalNumberAttr(layerEl, 'width') ?? optionalNumberAttr(el, 'width');
+    const altitude = optionalNumberAttr(layerEl, 'altitude') ?? optionalNumberAttr(el, 'altitude') ?? 1;
     const radial = activationName === 'radialBasis';
     const makeActivation = ACTIVATIONS.get(activationName);
     if (!radial && makeActivation === undefined) throw new PmmlError(`NeuralNetwork has unknown activationFunction "${activationName}"`);
@@ -159,16 +151,16 @@ export function compileNeuralNetwork(el: XmlElement, env: CompileEnv): CompiledM
         const fromId = con.attrs['from'] ?? '';
         const source = nodeIndex.get(fromId);
         if (source === undefined) throw new PmmlError(`neuron "${id}" connects from "${fromId}", which is not an input or a neuron of an earlier layer`);
-        const w = num(con, 'weight');
+        const w = optionalNumberAttr(con, 'weight');
         if (w === undefined) throw new PmmlError(`a connection of neuron "${id}" has no weight`);
         sources.push(source);
         weights.push(w);
       }
-      biases.push(num(neuron, 'bias') ?? 0);
-      const neuronWidth = num(neuron, 'width') ?? width;
+      biases.push(optionalNumberAttr(neuron, 'bias') ?? 0);
+      const neuronWidth = optionalNumberAttr(neuron, 'width') ?? width;
       if (radial && neuronWidth === undefined) throw new PmmlError(`neuron "${id}" uses radialBasis but no width is given`);
       widths.push(neuronWidth ?? 0);
-      altitudes.push(num(neuron, 'altitude') ?? altitude);
+      altitudes.push(optionalNumberAttr(neuron, 'altitude') ?? altitude);
       nodeIndex.set(id, nodeIndex.size);
     }
     layers.push({ from, to: nodeIndex.size, activation: makeActivation?.(threshold), normalization });

@@ -2,7 +2,7 @@
 // sum of numeric, categorical and interaction terms compiled to flat arrays; then
 // normalizationMethod turns the sums into a value or class probabilities.
 import type { CompileEnv, CompiledModel, ModelResult, Scope, Value } from '../model.js';
-import { PmmlError } from '../fields.js';
+import { numberAttr, PmmlError, requiredNumberAttr } from '../fields.js';
 import { stdNormalCdf } from '../functions.js';
 import { miningTargets } from '../mining-schema.js';
 import { categoryKey, parseNumber } from '../values.js';
@@ -12,14 +12,7 @@ import { argMax } from './arg-max.js';
 type Read = (scope: Scope) => Value;
 
 function number(el: XmlElement, attr: string, fallback?: number): number {
-  const t = el.attrs[attr];
-  if (t === undefined) {
-    if (fallback !== undefined) return fallback;
-    throw new PmmlError(`${el.name} has no ${attr}`);
-  }
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${attr} "${t}"`);
-  return n;
+  return fallback === undefined ? requiredNumberAttr(el, attr) : numberAttr(el, attr, fallback);
 }
 
 function asNumber(v: Value): number | null {

@@ -2,38 +2,9 @@
 // default score, and ScoreDistribution probabilities.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompileEnv, Scope, Value } from '../model.js';
-import { type ExprContext } from '../expressions.js';
-import type { Optype } from '../fields.js';
-import { compilePredicate } from '../predicates.js';
-import { parseText, type DataType } from '../values.js';
 import { parseXml } from '../xml.js';
 import { compileRuleSetModel, selectRules, type Rule } from './rule-set.js';
-
-type Fields = Record<string, { dataType: DataType; optype: Optype }>;
-
-function rowScope(row: Record<string, Value>): Scope {
-  return { get: (n) => row[n] ?? null, isMissing: (n) => (row[n] ?? null) === null, values: (n) => (row[n] == null ? [] : [row[n]]) };
-}
-
-function testEnv(fields: Fields): CompileEnv {
-  const ctx: ExprContext = {
-    field: (name) => {
-      const f = fields[name];
-      if (f === undefined) throw new Error(`field "${name}" is not declared`);
-      return { def: { name, dataType: f.dataType, optype: f.optype, values: [] }, read: (s) => s.get(name) };
-    },
-    func: () => undefined,
-  };
-  return {
-    field: (name) => (fields[name] === undefined ? undefined : { ...fields[name], values: [] }),
-    compileModel: () => assert.fail('no nested models here'),
-    compilePredicate: (el) => compilePredicate(el, ctx),
-    compileExpression: () => assert.fail('no expressions here'),
-    parse: (field, text) => parseText(fields[field]?.dataType ?? 'string', text) ?? text,
-    defineField: () => assert.fail('no modelChain here'),
-  };
-}
+import { rowScope, testEnv, type Fields } from './harness.js';
 
 const rule = (id: string, key: string, weight: number, confidence: number): Rule => ({ id, key, score: key, weight, confidence, probabilities: undefined });
 
@@ -106,7 +77,7 @@ const FIELDS: Fields = {
 const ROW = { BP: 'HIGH', K: 0.0621, Age: 36, Na: 0.5023 };
 
 describe('RuleSetModel', () => {
-  const compile = (criterion: string, xml = DRUGS) => compileRuleSetModel(parseXml(xml.replace('CRITERION', criterion)), testEnv(FIELDS));
+  const compile = (criterion: string, xml = DRUGS) => compileRuleSetModel(parseXml(xml.replace('CRITERION', criterion)), testEnv(FIELDS, { expressions: false, predicates: true }));
 
   it('scores the DMG example with weightedSum', () => {
     const r = compile('weightedSum').evaluate(rowScope(ROW));

@@ -6,7 +6,7 @@
 // No rule firing gives defaultScore with defaultConfidence. Rule ids are the id attribute or the
 // 1-based position among all SimpleRules.
 import type { CompileEnv, CompiledModel, ModelResult, Scope, Value } from '../model.js';
-import { PmmlError } from '../fields.js';
+import { numberAttr, PmmlError } from '../fields.js';
 import { miningTargets } from '../mining-schema.js';
 import { predicateChild } from '../predicates.js';
 import { categoryKey, parseNumber } from '../values.js';
@@ -31,14 +31,6 @@ interface RuleNode {
 }
 
 const NO_RESULT: ModelResult = Object.freeze({ value: null });
-
-function num(el: XmlElement, attr: string, fallback: number): number {
-  const t = el.attrs[attr];
-  if (t === undefined) return fallback;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${attr} "${t}"`);
-  return n;
-}
 
 /** The winning rule among the rules that fired (in document order), and the confidence per score. */
 export function selectRules(fired: readonly Rule[], criterion: Criterion): { winner: Rule; confidences: Map<string, number> } | undefined {
@@ -104,19 +96,19 @@ export function compileRuleSetModel(el: XmlElement, env: CompileEnv): CompiledMo
     if (scoreText === undefined) throw new PmmlError(`SimpleRule ${id} has no score`);
     const score = parse(scoreText);
     if (score === null) throw new PmmlError(`SimpleRule ${id} has an empty score`);
-    const confidence = num(r, 'confidence', 1);
+    const confidence = numberAttr(r, 'confidence', 1);
     const dists = childrenNamed(r, 'ScoreDistribution');
     let probabilities: Map<string, number> | undefined;
     if (dists.length > 0) {
-      const total = dists.reduce((n, d) => n + num(d, 'recordCount', 0), 0);
+      const total = dists.reduce((n, d) => n + numberAttr(d, 'recordCount', 0), 0);
       probabilities = new Map();
       for (const d of dists) {
         const v = parse(d.attrs['value'] ?? '');
         if (v === null) continue;
-        probabilities.set(categoryKey(v), num(d, 'probability', total > 0 ? num(d, 'recordCount', 0) / total : 0));
+        probabilities.set(categoryKey(v), numberAttr(d, 'probability', total > 0 ? numberAttr(d, 'recordCount', 0) / total : 0));
       }
     }
-    const rule: Rule = { id, key: categoryKey(score), score, weight: num(r, 'weight', 1), confidence, probabilities };
+    const rule: Rule = { id, key: categoryKey(score), score, weight: numberAttr(r, 'weight', 1), confidence, probabilities };
     return { test, rule, children: [] };
   };
   const rules = (parent: XmlElement): RuleNode[] => parent.children.filter((c) => c.name === 'SimpleRule' || c.name === 'CompoundRule').map(compileRule);
@@ -124,7 +116,7 @@ export function compileRuleSetModel(el: XmlElement, env: CompileEnv): CompiledMo
 
   const defaultText = ruleSet.attrs['defaultScore'];
   const defaultScore = defaultText === undefined ? null : parse(defaultText);
-  const defaultConfidence = num(ruleSet, 'defaultConfidence', 0);
+  const defaultConfidence = numberAttr(ruleSet, 'defaultConfidence', 0);
   const noRule: ModelResult =
     defaultScore === null ? NO_RESULT : { value: defaultScore, confidences: new Map([[categoryKey(defaultScore), defaultConfidence]]) };
 

@@ -3,7 +3,7 @@
 // codes rank the points each code lost against its baseline (pointsBelow) or gained
 // (pointsAbove); only positive points count, ties go to the code that comes first in the file.
 import type { CompileEnv, CompiledModel, Scope, Value } from '../model.js';
-import { PmmlError } from '../fields.js';
+import { optionalNumberAttr, PmmlError } from '../fields.js';
 import { miningTargets } from '../mining-schema.js';
 import { predicateChild } from '../predicates.js';
 import { parseNumber } from '../values.js';
@@ -21,14 +21,6 @@ interface Characteristic {
   readonly baseline: number;
 }
 
-function num(el: XmlElement, attr: string): number | undefined {
-  const t = el.attrs[attr];
-  if (t === undefined) return undefined;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${attr} "${t}"`);
-  return n;
-}
-
 function toNumber(v: Value): number | null {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') return parseNumber(v) ?? null;
@@ -39,10 +31,10 @@ function toNumber(v: Value): number | null {
 export function compileScorecard(el: XmlElement, env: CompileEnv): CompiledModel {
   const functionName = el.attrs['functionName'] ?? 'regression';
   const targets = miningTargets(el);
-  const initialScore = num(el, 'initialScore') ?? 0;
+  const initialScore = optionalNumberAttr(el, 'initialScore') ?? 0;
   const useReasonCodes = el.attrs['useReasonCodes'] !== 'false';
   const pointsAbove = el.attrs['reasonCodeAlgorithm'] === 'pointsAbove';
-  const modelBaseline = num(el, 'baselineScore');
+  const modelBaseline = optionalNumberAttr(el, 'baselineScore');
   const codes: string[] = [];
   const codeIndex = (code: string | undefined): number => {
     if (code === undefined) return -1;
@@ -57,7 +49,7 @@ export function compileScorecard(el: XmlElement, env: CompileEnv): CompiledModel
     const name = c.attrs['name'] ?? '?';
     const ownCode = c.attrs['reasonCode'];
     codeIndex(ownCode);
-    const baseline = num(c, 'baselineScore') ?? modelBaseline;
+    const baseline = optionalNumberAttr(c, 'baselineScore') ?? modelBaseline;
     if (useReasonCodes && baseline === undefined) throw new PmmlError(`characteristic "${name}" has no baselineScore, and the Scorecard none`);
     const attributes = childrenNamed(c, 'Attribute').map((a) => {
       const predicate = predicateChild(a);
@@ -69,7 +61,7 @@ export function compileScorecard(el: XmlElement, env: CompileEnv): CompiledModel
         const e = env.compileExpression(expression);
         score = (s) => toNumber(e(s));
       } else {
-        const partial = num(a, 'partialScore');
+        const partial = optionalNumberAttr(a, 'partialScore');
         if (partial === undefined) throw new PmmlError(`an Attribute of characteristic "${name}" has no partial score`);
         score = () => partial;
       }

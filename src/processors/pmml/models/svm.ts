@@ -4,7 +4,7 @@
 // follows OneAgainstAll (lowest value wins, highest with maxWins) or OneAgainstOne (votes against
 // a threshold); a missing classificationMethod is inferred from the machines, as the reference does.
 import type { CompileEnv, CompiledModel, ModelResult, Scope, Value } from '../model.js';
-import { PmmlError } from '../fields.js';
+import { numberAttr, PmmlError } from '../fields.js';
 import { miningTargets } from '../mining-schema.js';
 import { parseArray } from '../predicates.js';
 import { categoryKey, parseNumber, toNumber } from '../values.js';
@@ -14,14 +14,6 @@ import { child, childrenNamed, type XmlElement } from '../xml.js';
 export type Kernel = (x: Float64Array, y: Float64Array, offset: number) => number;
 
 const NO_RESULT: ModelResult = Object.freeze({ value: null });
-
-function num(el: XmlElement, attr: string, fallback: number): number {
-  const t = el.attrs[attr];
-  if (t === undefined) return fallback;
-  const n = parseNumber(t);
-  if (n === undefined) throw new PmmlError(`${el.name} has a non-numeric ${attr} "${t}"`);
-  return n;
-}
 
 function dot(x: Float64Array, y: Float64Array, offset: number): number {
   let s = 0;
@@ -35,13 +27,13 @@ export function compileKernel(el: XmlElement): Kernel {
     case 'LinearKernelType':
       return dot;
     case 'PolynomialKernelType': {
-      const gamma = num(el, 'gamma', 1);
-      const coef0 = num(el, 'coef0', 1);
-      const degree = num(el, 'degree', 1);
+      const gamma = numberAttr(el, 'gamma', 1);
+      const coef0 = numberAttr(el, 'coef0', 1);
+      const degree = numberAttr(el, 'degree', 1);
       return (x, y, o) => Math.pow(dot(x, y, o) * gamma + coef0, degree);
     }
     case 'RadialBasisKernelType': {
-      const gamma = num(el, 'gamma', 1);
+      const gamma = numberAttr(el, 'gamma', 1);
       return (x, y, o) => {
         let s = 0;
         for (let i = 0; i < x.length; i++) {
@@ -52,8 +44,8 @@ export function compileKernel(el: XmlElement): Kernel {
       };
     }
     case 'SigmoidKernelType': {
-      const gamma = num(el, 'gamma', 1);
-      const coef0 = num(el, 'coef0', 1);
+      const gamma = numberAttr(el, 'gamma', 1);
+      const coef0 = numberAttr(el, 'coef0', 1);
       return (x, y, o) => Math.tanh(dot(x, y, o) * gamma + coef0);
     }
     default:
@@ -106,7 +98,7 @@ function compileVectorFields(fieldsEl: XmlElement, env: CompileEnv): { size: num
       const name = f.attrs['name'] ?? f.attrs['field'];
       const text = f.attrs['value'];
       if (name === undefined || text === undefined) throw new PmmlError('a CategoricalPredictor of VectorFields needs name and value');
-      const coefficient = num(f, 'coefficient', 1);
+      const coefficient = numberAttr(f, 'coefficient', 1);
       const read = env.compileExpression({ name: 'FieldRef', attrs: { field: name }, children: [], text: '' });
       const parsed = env.parse(name, text);
       const key = parsed === null ? text : categoryKey(parsed);
@@ -175,11 +167,11 @@ export function compileSupportVectorMachineModel(el: XmlElement, env: CompileEnv
     matrix.set(parseVector(v, d, id), i * d);
     vectorIndex.set(id, i);
   });
-  const modelThreshold = num(el, 'threshold', 0);
+  const modelThreshold = numberAttr(el, 'threshold', 0);
   const machines: Machine[] = childrenNamed(el, 'SupportVectorMachine').map((m, i) => {
     const coefficientsEl = child(m, 'Coefficients');
     if (coefficientsEl === undefined) throw new PmmlError(`SupportVectorMachine ${i + 1} has no Coefficients`);
-    const alphas = Float64Array.from(childrenNamed(coefficientsEl, 'Coefficient').map((c) => num(c, 'value', 0)));
+    const alphas = Float64Array.from(childrenNamed(coefficientsEl, 'Coefficient').map((c) => numberAttr(c, 'value', 0)));
     let vectors = new Int32Array(0);
     if (representation === 'SupportVectors') {
       const ids = childrenNamed(child(m, 'SupportVectors') ?? m, 'SupportVector').map((s) => s.attrs['vectorId'] ?? '');
@@ -197,8 +189,8 @@ export function compileSupportVectorMachineModel(el: XmlElement, env: CompileEnv
     return {
       target: m.attrs['targetCategory'],
       alternate: m.attrs['alternateTargetCategory'],
-      threshold: num(m, 'threshold', modelThreshold),
-      b: num(coefficientsEl, 'absoluteValue', 0),
+      threshold: numberAttr(m, 'threshold', modelThreshold),
+      b: numberAttr(coefficientsEl, 'absoluteValue', 0),
       vectors,
       alphas,
     };
