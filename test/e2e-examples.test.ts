@@ -30,7 +30,7 @@ test('--demo deploys examples/echo.json, scorer.json and risk.json, and prints h
 test('the README commands work as written', async () => {
   const risk = JSON.parse(await easel.cli('predict', 'risk', '-d', '{"age": 31, "income": 42000, "debt_ratio": 0.35, "late_payments": 0}')) as { value: number }[];
   assert.ok(Math.abs((risk[0]?.value ?? 0) - 0.238) < 0.001);
-  assert.match(await easel.cli('create', join('examples', 'iris.json')), /Service   iris/);
+  assert.match(await easel.cli('create', join('examples', 'iris.json')), /Service {3}iris/);
   assert.equal((await easel.describe('iris')).Status, 'Running');
   const scored = JSON.parse(await easel.cli('predict', 'scorer', '-d', '{"features":[24,80,1]}')) as { score: number };
   assert.ok(scored.score > 0 && scored.score < 1);
