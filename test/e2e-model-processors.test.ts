@@ -146,7 +146,8 @@ test('onnx: the example answers the Open Inference Protocol on /api/predict and 
 
 test('lightgbm and pmml: corpus models deploy and score like their engines', { skip: corpusRoot() === undefined ? NO_CORPUS : false }, async () => {
   const root = corpusRoot() ?? '';
-  await easel.deploy({ name: 'auto_lgbm', processor: 'lightgbm', model_path: join(root, 'lightgbm/jpmml-lightgbm/lgbm/RegressionAuto.txt') }, 60_000);
+  await easel.cli('create', writeSpec({ name: 'auto_lgbm', processor: 'lightgbm', model_path: join(root, 'lightgbm/jpmml-lightgbm/lgbm/RegressionAuto.txt') }));
+  await easel.waitStatus('auto_lgbm', 'Running', 60_000);
   const auto = readCsv(join(root, 'lightgbm/jpmml-lightgbm/csv/Auto.csv'));
   const expectedAuto = readCsv(join(root, 'lightgbm/jpmml-lightgbm/csv/RegressionAuto.csv'));
   const csv = `${auto.header.join(',')}\n${auto.rows.slice(0, 3).map((r) => r.join(',')).join('\n')}\n`;
