@@ -44,8 +44,8 @@ async function openModelProcessor(config: InstanceConfig, processor: ModelProces
 
 /**
  * The runner for `kind` (from resolveSpec). Rejects with a ProcessorStartError when the
- * processor is not available or its module cannot be found; loading and initializing happen
- * in runner.start().
+ * processor is not available, its module cannot be found, or its model file cannot be fetched
+ * or found; loading and initializing happen in runner.start().
  */
 export async function openProcessor(config: InstanceConfig, kind: ServiceKind, opts: OpenProcessorOptions): Promise<ProcessorRunner> {
   if (kind.kind === 'builtin') {
