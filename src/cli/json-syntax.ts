@@ -93,18 +93,7 @@ class Scanner {
       this.#i++;
       this.#skipSpace();
       this.#value();
-      this.#skipSpace();
-      const next = this.#peek();
-      if (next === ',') {
-        this.#i++;
-        continue;
-      }
-      if (next === '}') {
-        this.#i++;
-        return;
-      }
-      if (next === '') throw this.#eof('"," or "}"');
-      throw new Stop(this.#i, `unexpected ${describeChar(next)}: expected "," or "}" after a property value`);
+      if (this.#afterItem('}', 'a property value')) return;
     }
   }
 
@@ -119,19 +108,20 @@ class Scanner {
       this.#skipSpace();
       if (this.#peek() === ']') throw new Stop(this.#i, 'trailing commas are not allowed in JSON');
       this.#value();
-      this.#skipSpace();
-      const next = this.#peek();
-      if (next === ',') {
-        this.#i++;
-        continue;
-      }
-      if (next === ']') {
-        this.#i++;
-        return;
-      }
-      if (next === '') throw this.#eof('"," or "]"');
-      throw new Stop(this.#i, `unexpected ${describeChar(next)}: expected "," or "]" after an array item`);
+      if (this.#afterItem(']', 'an array item')) return;
     }
+  }
+
+  /** After an item of an object or array: true when `close` ended it, false after a comma. */
+  #afterItem(close: '}' | ']', item: string): boolean {
+    this.#skipSpace();
+    const next = this.#peek();
+    if (next === ',' || next === close) {
+      this.#i++;
+      return next === close;
+    }
+    if (next === '') throw this.#eof(`"," or "${close}"`);
+    throw new Stop(this.#i, `unexpected ${describeChar(next)}: expected "," or "${close}" after ${item}`);
   }
 
   #string(): void {

@@ -104,6 +104,7 @@ class Host implements InstanceHost, CallOwner, HealthView {
           onFatal: (e) => this.#fail(e),
         },
         timing: this.#opts.processorTiming,
+        batching: this.#settings.batching,
       });
       this.#runner = runner;
       if (this.draining) {

@@ -1,7 +1,7 @@
 // Picks and builds the runner for an instance's processor.
 import { join } from 'node:path';
 import type { InstanceConfig } from '../contract/instance.js';
-import { resolveSpec, type ServiceKind } from '../contract/resolve.js';
+import type { ResolvedSpec, ServiceKind } from '../contract/resolve.js';
 import { isModelProcessor, MODEL_PROCESSORS, onnxRunner, tabularLoader, type ModelProcessor } from './builtin.js';
 import { locateModelFile } from './model-file.js';
 import { localModelPath } from './model-source.js';
@@ -21,6 +21,8 @@ export interface OpenProcessorOptions {
   hooks: RunnerHooks;
   /** Heartbeat and hang-detection timing of custom processors (tests shorten it). */
   timing?: Partial<WorkerRunnerTiming>;
+  /** rpc.batching as the host resolved it: model processors show it in their signature. */
+  batching?: ResolvedSpec['batching'];
 }
 
 /** Where http(s) models are kept when the config does not say (older instance.json files). */
@@ -33,7 +35,7 @@ async function openModelProcessor(config: InstanceConfig, processor: ModelProces
   const local = spec.model_path === undefined ? undefined : await localModelPath(spec.model_path, { modelsDir: modelsDirOf(config) });
   const modelFile = await locateModelFile(local, spec.model_entry, processor);
   const logger = opts.hooks.logger;
-  const batching = resolveSpec(spec).batching;
+  const batching = opts.batching;
   if (processor === 'onnx') {
     const onFatal = (e: Error): void => opts.hooks.onFatal(e);
     return onnxRunner({ service: config.service, modelFile, modelConfig: spec.model_config, logger, onFatal, ...(batching === undefined ? {} : { batching }) });

@@ -74,6 +74,10 @@ function reply(id: number, value: unknown): void {
   post({ t: 'result', id, status: check.status, headers: check.headers, body }, [body]);
 }
 
+function isPromise(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
 function call(id: number, body: ArrayBuffer, request: RequestInfo): void {
   if (methods === undefined) {
     fail(id, new Error('the processor is not initialized'));
@@ -81,7 +85,7 @@ function call(id: number, body: ArrayBuffer, request: RequestInfo): void {
   }
   try {
     const out = methods.process.call(methods.self, Buffer.from(body), { ...ctx, request });
-    if (typeof (out as { then?: unknown } | null)?.then === 'function') {
+    if (isPromise(out)) {
       Promise.resolve(out).then(
         (v) => reply(id, v),
         (e: unknown) => fail(id, e),
@@ -92,10 +96,6 @@ function call(id: number, body: ArrayBuffer, request: RequestInfo): void {
   } catch (e) {
     fail(id, e);
   }
-}
-
-function isPromise(v: unknown): v is PromiseLike<unknown> {
-  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 /** processBatch(bodies, ctx) answers with an array holding one result (or Error) per body, in order. */

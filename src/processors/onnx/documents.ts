@@ -1,13 +1,8 @@
 // The JSON documents GET endpoints answer with: easel's signature of the service (GET /) and
 // the V2 model and server metadata.
 import { VERSION } from '../../shared/version.js';
+import type { ModelFileInfo } from '../model-file.js';
 import { batchAxis, v2Shape, type ModelIO, type TensorSpec } from './model-io.js';
-
-export interface ModelFileInfo {
-  readonly file: string;
-  readonly sha256: string;
-  readonly bytes: number;
-}
 
 /** The service's rpc batching settings, when metadata.rpc.batching is on. */
 export interface BatchingSettings {

@@ -7,10 +7,10 @@ import { workerExecArgv } from '../js/exec-argv.js';
 import { takeForTransfer } from '../js/transfer.js';
 import { ProcessorStartError, type ProcessorJob, type ProcessorOutcome, type ProcessorRunner, type RunnerLogger } from '../runner.js';
 import { sessionOptions } from './config.js';
-import { modelMetadataDocument, serverMetadataDocument, signatureDocument, type BatchingSettings, type ModelFileInfo } from './documents.js';
+import { modelMetadataDocument, serverMetadataDocument, signatureDocument, type BatchingSettings } from './documents.js';
 import type { FromOnnxThread, OnnxThreadSetup, ToOnnxThread, WireOutcome } from './messages.js';
 import type { ModelIO } from './model-io.js';
-import { describeModelFile } from './model-file.js';
+import { describeModelFile, type ModelFileInfo } from '../model-file.js';
 import { binaryRefused, jsonBody, notFound, type EngineOutcome } from './responses.js';
 import { routeOf } from './routes.js';
 

@@ -3,8 +3,8 @@
 // runs inline on the main thread: these evaluators take microseconds per row.
 import { EaselError, Errors } from '../../contract/errors.js';
 import { errorMessage, errorStack } from '../describe.js';
-import { readModelFile, type ModelFile } from '../model-file.js';
-import { ProcessorStartError, type ProcessorJob, type ProcessorRunner, type RunnerLogger } from '../runner.js';
+import { readModelFile, type ModelFileInfo } from '../model-file.js';
+import { ProcessorStartError, type ProcessorJob, type ProcessorOutcome, type ProcessorRunner, type RunnerLogger } from '../runner.js';
 import { RowError, type RawValue, type TabularModel } from './model.js';
 import { parseRows, type ParsedRows } from './request.js';
 
@@ -21,11 +21,11 @@ export interface TabularRunnerOptions {
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
-function jsonOutcome(status: number, value: unknown): Parameters<ProcessorJob['settle']>[0] {
+function jsonOutcome(status: number, value: unknown): ProcessorOutcome {
   return { ok: true, status, headers: { ...JSON_TYPE }, body: Buffer.from(JSON.stringify(value)) };
 }
 
-function errorOutcome(err: EaselError): Parameters<ProcessorJob['settle']>[0] {
+function errorOutcome(err: EaselError): ProcessorOutcome {
   return jsonOutcome(err.status, err.toBody());
 }
 
@@ -37,7 +37,7 @@ interface Scored {
 export class TabularRunner implements ProcessorRunner {
   readonly #opts: TabularRunnerOptions;
   #model: TabularModel | undefined;
-  #file: ModelFile | undefined;
+  #file: ModelFileInfo | undefined;
   #signature: Buffer | undefined;
   #closed = false;
 
@@ -46,17 +46,17 @@ export class TabularRunner implements ProcessorRunner {
   }
 
   async start(): Promise<void> {
-    const file = await readModelFile(this.#opts.modelFile);
+    const { info, content } = await readModelFile(this.#opts.modelFile);
     try {
-      this.#model = this.#opts.load(file.bytes, file.path);
+      this.#model = this.#opts.load(content, info.file);
     } catch (e) {
       // Loaders name the file themselves (ModelLoadError); anything else gets it added.
       const message = errorMessage(e);
-      throw ProcessorStartError.initialize(message.includes(file.path) ? message : `model file ${file.path}: ${message}`);
+      throw ProcessorStartError.initialize(message.includes(info.file) ? message : `model file ${info.file}: ${message}`);
     }
-    this.#file = { ...file, bytes: Buffer.alloc(0) };
+    this.#file = info;
     this.#signature = Buffer.from(JSON.stringify(this.signature()));
-    this.#opts.logger.info({ file: file.path, sha256: file.sha256, inputs: this.#model.inputs.length, ...this.#model.details }, 'model loaded');
+    this.#opts.logger.info({ ...info, inputs: this.#model.inputs.length, ...this.#model.details }, 'model loaded');
   }
 
   /** What GET / answers: how to call the model. */
@@ -66,7 +66,7 @@ export class TabularRunner implements ProcessorRunner {
     if (model === undefined || file === undefined) return {};
     return {
       processor: this.#opts.processor,
-      model: { file: file.path, sha256: file.sha256, ...model.details },
+      model: { file: file.file, sha256: file.sha256, ...model.details },
       inputs: model.inputs,
       outputs: model.outputs,
       request: {

@@ -3,7 +3,7 @@
 import type { RuntimeLog } from './options.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { HandleEnd, ProcessHandle } from './process-handle.js';
-import { signalGroup } from './process-group.js';
+import { signalGroupLogged } from './process-group.js';
 import { readProcStat, type ProcStat } from './proc-stat.js';
 
 export const ADOPTED_POLL_MS = 500;
@@ -44,12 +44,7 @@ class AdoptedHandle implements ProcessHandle {
   }
 
   signal(signal: NodeJS.Signals): boolean {
-    try {
-      return signalGroup(this.pid, signal);
-    } catch (err) {
-      this.#log.warn({ err, pid: this.pid, signal }, 'could not signal the process group');
-      return false;
-    }
+    return signalGroupLogged(this.pid, signal, this.#log);
   }
 
   async release(): Promise<void> {

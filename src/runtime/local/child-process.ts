@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import type { CommandPlan } from './command.js';
 import type { RuntimeLog } from './options.js';
 import type { HandleEnd, ProcessHandle } from './process-handle.js';
-import { signalGroup } from './process-group.js';
+import { signalGroupLogged } from './process-group.js';
 import { readProcStatSync } from './proc-stat.js';
 
 class ChildHandle implements ProcessHandle {
@@ -29,12 +29,7 @@ class ChildHandle implements ProcessHandle {
   }
 
   signal(signal: NodeJS.Signals): boolean {
-    try {
-      return signalGroup(this.pid, signal);
-    } catch (err) {
-      this.#log.warn({ err, pid: this.pid, signal }, 'could not signal the process group');
-      return false;
-    }
+    return signalGroupLogged(this.pid, signal, this.#log);
   }
 
   release(): Promise<void> {

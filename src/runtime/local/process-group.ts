@@ -1,5 +1,6 @@
 // Signals to whole process groups: each instance runs in its own (spawned detached), so a
 // shell and everything it started are reached together.
+import type { RuntimeLog } from './options.js';
 import { readAllProcStats } from './proc-stat.js';
 
 /** Sends a signal to every process in the group; false when the group no longer exists. */
@@ -11,6 +12,16 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
     throw err;
+  }
+}
+
+/** signalGroup for a process handle, whose signal() must not throw: a failure is logged, and false. */
+export function signalGroupLogged(pgid: number, signal: NodeJS.Signals, log: RuntimeLog): boolean {
+  try {
+    return signalGroup(pgid, signal);
+  } catch (err) {
+    log.warn({ err, pid: pgid, signal }, 'could not signal the process group');
+    return false;
   }
 }
 
